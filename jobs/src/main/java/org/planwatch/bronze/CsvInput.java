@@ -1,0 +1,195 @@
+package org.planwatch.bronze;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.instr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.planwatch.pipeline.InputException;
+import org.planwatch.schema.TableSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the CSV files of one dataset folder into the rows of its bronze table, as read: every
+ * field a string, plus the file and line it came from. Nothing is dropped here: a line that cannot
+ * be read as a record keeps its partial fields and says why in {@code read_error}; a file without a
+ * header is reported as a {@link FileProblem}.
+ *
+ * <p>Spark's CSV reader gives no line numbers, so each file is read as text, numbered with
+ * zipWithIndex (files are read one by one: numbering a union would interleave their splits), and the
+ * number is prepended to the line before the CSV parser sees it.
+ */
+public final class CsvInput {
+  private static final Logger LOG = LoggerFactory.getLogger(CsvInput.class);
+  /** Commas outside double quotes: how many fields a malformed line really has. */
+  private static final String FIELD_SEPARATOR = ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)";
+  private static final String CORRUPT = "_corrupt_record";
+  private static final String LINE = "_line";
+  public static final List<String> TECHNICAL_COLUMNS = List.of("input_file", "input_line", "read_error", "loaded_at");
+
+  private final SparkSession spark;
+  private final String datasetsRoot;
+
+  public CsvInput(SparkSession spark, String datasetsRoot) {
+    this.spark = spark;
+    this.datasetsRoot = datasetsRoot.endsWith("/") ? datasetsRoot.substring(0, datasetsRoot.length() - 1) : datasetsRoot;
+  }
+
+  /** The rows of the table's dataset folder and the problems with its files. */
+  public record Result(Dataset<Row> rows, List<FileProblem> problems, List<String> files) {}
+
+  /** The CSV columns of a bronze table: its declared columns before the technical ones. */
+  public static List<String> csvColumns(TableSchema bronze) {
+    return bronze.columnNames().stream().filter(c -> !TECHNICAL_COLUMNS.contains(c)).toList();
+  }
+
+  public Result read(TableSchema bronze, Timestamp loadedAt) {
+    String folder = bronze.sourceFolder().orElseThrow(() -> new IllegalStateException(bronze + " declares no source"));
+    List<String> columns = csvColumns(bronze);
+    List<FileStatus> files = listCsvFiles(folder, bronze.required());
+    List<FileProblem> problems = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    Dataset<Row> all = null;
+    for (FileStatus file : files) {
+      String relative = folder + "/" + file.getPath().getName();
+      names.add(relative);
+      String header = firstLine(file.getPath(), relative);
+      if (header == null) {
+        problems.add(new FileProblem(bronze.table(), relative, 1, "(file)", null,
+            "empty file: expected the header line " + String.join(",", columns)));
+        continue;
+      }
+      if (header.startsWith("\uFEFF")) {
+        LOG.warn("{}: starts with a UTF-8 byte order mark; ignored", relative);
+        header = header.substring(1);
+      }
+      String headerError = headerError(header, columns);
+      if (headerError != null) {
+        problems.add(new FileProblem(bronze.table(), relative, 1, "(header)", header, headerError));
+      }
+      Dataset<Row> rows = readFile(file.getPath().toString(), relative, columns, headerError, loadedAt);
+      all = all == null ? rows : all.unionByName(rows);
+    }
+    if (all == null) {
+      all = spark.createDataFrame(List.of(), bronze.columns());
+    }
+    return new Result(all.select(bronze.columnNames().stream().map(functionsCol()).toArray(Column[]::new)), problems, names);
+  }
+
+  private static java.util.function.Function<String, Column> functionsCol() {
+    return org.apache.spark.sql.functions::col;
+  }
+
+  private List<FileStatus> listCsvFiles(String folder, boolean required) {
+    Path dir = new Path(datasetsRoot + "/" + folder);
+    try {
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        if (required) {
+          throw new InputException("missing required input folder " + dir + " (expected *.csv files for " + folder + ")");
+        }
+        return List.of();
+      }
+      FileStatus[] listed = fs.listStatus(dir, p -> p.getName().endsWith(".csv"));
+      if (listed.length == 0 && required) {
+        throw new InputException("no *.csv file in required input folder " + dir);
+      }
+      return Arrays.stream(listed).sorted(Comparator.comparing(s -> s.getPath().getName())).toList();
+    } catch (IOException e) {
+      throw new InputException("cannot list input folder " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String firstLine(Path path, String relative) {
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
+        String line = reader.readLine();
+        return line == null || line.isBlank() ? null : line;
+      }
+    } catch (IOException e) {
+      throw new InputException("cannot read input file " + relative + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String headerError(String header, List<String> expected) {
+    List<String> found = Arrays.stream(header.split(",", -1)).map(s -> s.trim().replaceAll("^\"|\"$", "")).toList();
+    for (int i = 0; i < Math.max(found.size(), expected.size()); i++) {
+      String f = i < found.size() ? found.get(i) : null;
+      String e = i < expected.size() ? expected.get(i) : null;
+      if (f == null || !f.equals(e)) {
+        String what =
+            f == null ? "is missing (expected '" + e + "')"
+                : e == null ? "is '" + f + "', but the header has only " + expected.size() + " columns"
+                : "is '" + f + "', expected '" + e + "'";
+        return "header does not match the declared schema: column " + (i + 1) + " " + what
+            + "; expected header: " + String.join(",", expected);
+      }
+    }
+    return null;
+  }
+
+  private Dataset<Row> readFile(String path, String relative, List<String> columns, String headerError, Timestamp loadedAt) {
+    JavaRDD<Row> numbered =
+        spark.read().text(path).javaRDD().zipWithIndex().map(t -> RowFactory.create(t._2() + 1, t._1().getString(0)));
+    Dataset<Row> lines =
+        spark.createDataFrame(numbered, new StructType().add(LINE, DataTypes.LongType).add("text", DataTypes.StringType))
+            .where(col(LINE).gt(1).and(trim(col("text")).notEqual("")));
+    Dataset<String> prefixed = lines.select(concat(col(LINE), lit(","), col("text"))).as(Encoders.STRING());
+    StructType parseSchema = new StructType().add(LINE, DataTypes.LongType);
+    for (String c : columns) {
+      parseSchema = parseSchema.add(c, DataTypes.StringType);
+    }
+    parseSchema = parseSchema.add(CORRUPT, DataTypes.StringType);
+    Dataset<Row> parsed =
+        spark.read()
+            .schema(parseSchema)
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", CORRUPT)
+            .option("escape", "\"")
+            .option("multiLine", "false")
+            .csv(prefixed);
+    Column anyField = concat_ws("\u0001", columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+    Column readError =
+        headerError != null
+            ? lit("file header does not match: " + headerError)
+            : when(col(CORRUPT).isNotNull(),
+                    format_string("wrong number of fields: expected %d, found %d",
+                        lit(columns.size()), size(split(col(CORRUPT), FIELD_SEPARATOR)).minus(1)))
+                .when(instr(anyField, "\uFFFD").gt(0),
+                    lit("not valid UTF-8 (is the file saved as GBK/GB18030?): save it as UTF-8"));
+    return parsed
+        .withColumn("input_file", lit(relative))
+        .withColumn("input_line", col(LINE))
+        .withColumn("read_error", readError)
+        .withColumn("loaded_at", lit(loadedAt));
+  }
+}

@@ -1,0 +1,169 @@
+package org.planwatch.delta;
+
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaMergeBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Warehouse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates planwatch's Delta tables from their declared schemas, registers them by name, and writes
+ * them with MERGE on their keys so that a rerun with the same inputs changes no row.
+ */
+public final class DeltaTables {
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
+
+  private final SparkSession spark;
+  private final Warehouse warehouse;
+
+  public DeltaTables(SparkSession spark, Warehouse warehouse) {
+    this.spark = spark;
+    this.warehouse = warehouse;
+  }
+
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  /**
+   * Creates the table at its warehouse location if it does not exist, with the declared columns,
+   * comments, CHECK constraints and change data feed, and registers it by name. A derived table
+   * (bronze, silver, gold) whose stored columns differ from the declared ones is recreated: every run
+   * rebuilds it from the datasets. Done once per table and process.
+   */
+  public void ensure(TableSchema table) {
+    if (ensured.contains(table.qualifiedName())) {
+      return;
+    }
+    ensureDatabase(table.layer());
+    String location = warehouse.location(table);
+    boolean exists = DeltaTable.isDeltaTable(spark, location);
+    boolean create = !exists;
+    if (exists && !sameColumns(DeltaTable.forPath(spark, location).toDF().schema(), table.columns())) {
+      if (table.layer().equals("ops")) {
+        throw new IllegalStateException(
+            table + " at " + location + " has other columns than schemas/ops/" + table.table()
+                + ".ddl; it holds history, so planwatch will not replace it: migrate it by hand");
+      }
+      LOG.warn("{}: stored columns differ from the declared schema; recreating it", table);
+      spark.sql("DROP TABLE IF EXISTS " + table.qualifiedName());
+      builder(DeltaTable.createOrReplace(spark), table, location).execute();
+      create = true;
+    } else if (create || !spark.catalog().tableExists(table.qualifiedName())) {
+      builder(DeltaTable.createIfNotExists(spark), table, location).execute();
+    }
+    if (create) {
+      addConstraints(table);
+    }
+    ensured.add(table.qualifiedName());
+  }
+
+  private final java.util.Set<String> ensured = new java.util.HashSet<>();
+
+  private io.delta.tables.DeltaTableBuilder builder(
+      io.delta.tables.DeltaTableBuilder builder, TableSchema table, String location) {
+    builder =
+        builder
+            .tableName(table.qualifiedName())
+            .location(location)
+            .addColumns(table.columns())
+            .comment(table.comment())
+            .property("delta.enableChangeDataFeed", "true");
+    if (!table.partitionColumns().isEmpty()) {
+      builder = builder.partitionedBy(table.partitionColumns().toArray(String[]::new));
+    }
+    return builder;
+  }
+
+  private void ensureDatabase(String layer) {
+    if (ensured.add("database " + layer)) {
+      spark.sql(
+          "CREATE DATABASE IF NOT EXISTS " + layer + " COMMENT '" + Layers.comment(layer) + "' LOCATION '"
+              + warehouse.layerLocation(layer) + "'");
+    }
+  }
+
+  private void addConstraints(TableSchema table) {
+    Map<String, String> wanted = new LinkedHashMap<>(table.checks());
+    wanted.putAll(Constraints.vocabularyChecks(table));
+    wanted.forEach(
+        (name, expression) ->
+            spark.sql("ALTER TABLE " + table.qualifiedName() + " ADD CONSTRAINT " + name + " CHECK (" + expression + ")"));
+  }
+
+  /**
+   * Makes the table hold exactly {@code rows} within {@code scope} (a SQL condition on the table's
+   * columns, or null for the whole table): new keys are inserted, changed rows updated, rows no longer
+   * produced deleted, unchanged rows left alone. The difference is counted first; when there is none,
+   * nothing is written (no new table version, an empty change feed).
+   */
+  public WriteResult merge(TableSchema table, Dataset<Row> rows, String scope) {
+    ensure(table);
+    List<String> columns = table.columnNames();
+    Dataset<Row> source = rows.select(columns.stream().map(rows::col).toArray(org.apache.spark.sql.Column[]::new));
+    Dataset<Row> current = spark.read().format("delta").load(warehouse.location(table));
+    if (scope != null) {
+      current = current.where(scope);
+    }
+    Difference diff = Difference.of(source, current, table);
+    DeltaTable target = DeltaTable.forPath(spark, warehouse.location(table));
+    if (!diff.any()) {
+      return new WriteResult(table.qualifiedName(), diff.sourceRows(), 0, 0, 0, version(target));
+    }
+    String on = table.keys().stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
+    String targetScope = scope == null ? null : qualify(scope, columns);
+    if (targetScope != null) {
+      on = on + " AND (" + targetScope + ")";
+    }
+    Map<String, String> insert = new LinkedHashMap<>();
+    columns.forEach(c -> insert.put(c, "s." + c));
+    Map<String, String> update = new LinkedHashMap<>();
+    table.valueColumns().forEach(c -> update.put(c, "s." + c));
+
+    DeltaMergeBuilder merge = target.as("t").merge(source.as("s"), on);
+    if (!update.isEmpty()) {
+      merge = merge.whenMatched(Difference.changedCondition(table)).updateExpr(update);
+    }
+    merge = merge.whenNotMatched().insertExpr(insert);
+    merge = targetScope == null ? merge.whenNotMatchedBySource().delete() : merge.whenNotMatchedBySource(targetScope).delete();
+    merge.execute();
+    return new WriteResult(table.qualifiedName(), diff.sourceRows(), diff.inserted(), diff.updated(), diff.deleted(), version(target));
+  }
+
+  private static long version(DeltaTable table) {
+    return table.history(1).select("version").first().getLong(0);
+  }
+
+  /** Prefixes the table's column names in a scope condition with {@code t.}. */
+  private static String qualify(String scope, List<String> columns) {
+    String out = scope;
+    for (String c : columns) {
+      out = out.replaceAll("(?<![\\w.])" + c + "(?![\\w])", "t." + c);
+    }
+    return out;
+  }
+
+  static boolean sameColumns(StructType stored, StructType declared) {
+    if (stored.fields().length != declared.fields().length) {
+      return false;
+    }
+    for (int i = 0; i < declared.fields().length; i++) {
+      StructField a = stored.fields()[i];
+      StructField b = declared.fields()[i];
+      if (!a.name().equals(b.name()) || !a.dataType().sameType(b.dataType())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

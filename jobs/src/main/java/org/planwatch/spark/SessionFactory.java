@@ -1,0 +1,55 @@
+package org.planwatch.spark;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the one SparkSession of a planwatch process. Settings given to spark-submit (spark.master
+ * and friends arrive as system properties) win over our local defaults; {@code --conf} wins over all.
+ */
+public final class SessionFactory {
+  private SessionFactory() {}
+
+  public static SparkSession create(
+      String appName, Warehouse warehouse, MetastoreMode metastore, Map<String, String> userConf) {
+    SparkConf conf = new SparkConf(true).setAppName(appName);
+    boolean local = !conf.contains("spark.master") && !userConf.containsKey("spark.master");
+    if (local) {
+      conf.setMaster("local[*]");
+      conf.setIfMissing("spark.driver.host", "localhost");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.ui.enabled", "false");
+      // Our tables are small: a handful of shuffle partitions beats the default 200.
+      conf.setIfMissing("spark.sql.shuffle.partitions", "4");
+      conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
+    }
+    conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    conf.set("spark.sql.warehouse.dir", warehouse.root());
+    conf.setIfMissing("spark.sql.session.timeZone", "Asia/Shanghai");
+    // Without this, JDBC clients of the Thrift server see Delta tables without columns.
+    conf.setIfMissing("spark.databricks.delta.catalog.update.enabled", "true");
+    conf.setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
+    switch (metastore) {
+      case EMBEDDED -> {
+        if (!warehouse.isLocal()) {
+          throw new IllegalArgumentException(
+              "the embedded metastore needs a local warehouse folder; for " + warehouse
+                  + " use --metastore external (a Hive metastore) or --metastore none");
+        }
+        String dir = warehouse.metastoreDirectory().replaceFirst("^file:", "");
+        conf.set("spark.sql.catalogImplementation", "hive");
+        conf.setIfMissing(
+            "spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + dir + ";create=true");
+        System.setProperty("derby.stream.error.file", warehouse.root() + "/derby.log");
+      }
+      case EXTERNAL -> conf.set("spark.sql.catalogImplementation", "hive");
+      case NONE -> conf.set("spark.sql.catalogImplementation", "in-memory");
+    }
+    userConf.forEach(conf::set);
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel(conf.get("planwatch.spark.logLevel", "WARN"));
+    return spark;
+  }
+}
