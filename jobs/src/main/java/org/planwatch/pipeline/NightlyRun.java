@@ -13,19 +13,25 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.planwatch.bronze.CsvInput;
 import org.planwatch.bronze.FileProblem;
 import org.planwatch.delta.DeltaTables;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.gold.GoldViews;
+import org.planwatch.gold.IndicatorProgress;
+import org.planwatch.gold.PublishedReconciliation;
+import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.silver.SilverStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The nightly job: datasets -> bronze -> silver -> gold. Each stage reads the Delta tables the
- * previous one wrote, so a stage sees exactly what a SQL user sees.
+ * The nightly job: datasets -> bronze -> silver -> gold. Each stage hands its rows, held in memory,
+ * to the next: after the MERGE a table holds exactly those rows, and re-reading a Delta table costs
+ * a state reconstruction per table (the biggest fixed cost of a small run).
  */
 public final class NightlyRun {
   private static final Logger LOG = LoggerFactory.getLogger("planwatch");
@@ -33,7 +39,7 @@ public final class NightlyRun {
   /** The input tables, in the order they are read. */
   public static final List<String> INPUT_TABLES =
       List.of("region", "plan", "indicator", "plan_target", "plan_revision", "observation",
-          "published_evaluation", "published_figure", "indicator_crosswalk", "commitment");
+          "published_evaluation", "published_figure", "reconciliation_note", "indicator_crosswalk", "commitment");
 
   private static final StructType QUARANTINE_ROW =
       StructType.fromDDL("table_name STRING, input_file STRING, input_line BIGINT, field STRING, value STRING, reason STRING, record STRING");
@@ -54,7 +60,9 @@ public final class NightlyRun {
     Timestamp now = Timestamp.from(Instant.now());
     Map<String, Dataset<Row>> bronze = bronze(now);
     SilverStage.Result silver = SilverStage.build(bronze);
-    silver(silver, now);
+    Map<String, Dataset<Row>> silverTables = silver(silver, now);
+    gold(silverTables);
+    spark.catalog().clearCache();
     return summary;
   }
 
@@ -65,17 +73,21 @@ public final class NightlyRun {
       TableSchema schema = Schemas.of("bronze." + table);
       CsvInput.Result read = input.read(schema, now);
       problems.addAll(read.problems());
-      WriteResult write = tables.merge(schema, read.rows(), null);
+      Dataset<Row> bronzeRows = read.rows().persist(StorageLevel.MEMORY_AND_DISK());
+      WriteResult write = tables.merge(schema, bronzeRows, null);
       record(write);
       summary.addRowsRead(write.rows());
-      rows.put(table, spark.read().format("delta").load(tables.warehouse().location(schema)));
+      rows.put(table, bronzeRows);
     }
     return rows;
   }
 
-  private void silver(SilverStage.Result silver, Timestamp now) {
+  private Map<String, Dataset<Row>> silver(SilverStage.Result silver, Timestamp now) {
+    Map<String, Dataset<Row>> persisted = new LinkedHashMap<>();
     for (Map.Entry<String, Dataset<Row>> e : silver.tables().entrySet()) {
-      record(tables.merge(Schemas.of("silver." + e.getKey()), e.getValue(), null));
+      Dataset<Row> rows = e.getValue().persist(StorageLevel.MEMORY_AND_DISK());
+      record(tables.merge(Schemas.of("silver." + e.getKey()), rows, null));
+      persisted.put(e.getKey(), rows);
     }
     TableSchema quarantine = Schemas.of("silver.quarantine");
     List<Row> fileRows = new ArrayList<>();
@@ -87,6 +99,17 @@ public final class NightlyRun {
     WriteResult write = tables.merge(quarantine, all, null);
     record(write);
     summary.setQuarantined(write.rows());
+    return persisted;
+  }
+
+  private void gold(Map<String, Dataset<Row>> silver) {
+    EvaluationSettings evaluation = EvaluationSettings.from(key -> spark.conf().get(key, null));
+    Dataset<Row> progress = IndicatorProgress.build(silver, settings.asOf(), evaluation);
+    // Rows for later dates (from a run with a later --as-of) are left alone.
+    record(tables.merge(IndicatorProgress.SCHEMA, progress, "as_of <= DATE'" + settings.asOf() + "'"));
+    Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
+    record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress), null));
+    GoldViews.create(spark, settings.asOf());
   }
 
   private void record(WriteResult write) {

@@ -29,6 +29,16 @@ public final class ColumnVocabularies {
     put("published_evaluation", "expectation", Vocabulary.codes(Vocabulary.PublishedExpectation.class));
     put("published_figure", "measure", Vocabulary.codes(ProgressMeasure.class));
     put("indicator_crosswalk", "comparability", Vocabulary.codes(Vocabulary.Comparability.class));
+    put("reconciliation_note", "category", List.of("different_base", "mixed_bases", "other_statistical_scope", "different_price_basis", "different_period",
+        "formula_not_stated", "other_inputs", "document_judgement"));
+    put("reconciliation_note", "source_kind", List.of("table_evaluation", "table_derived_column", "prose"));
+    put("reconciliation_note", "measure", union(Vocabulary.codes(ProgressMeasure.class), List.of("progress_status", "expected_attainment")));
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    List<String> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private static void put(String table, String column, List<String> codes) {

@@ -52,6 +52,7 @@ public final class SilverStage {
     stage.observation();
     stage.publishedEvaluation();
     stage.publishedFigure();
+    stage.reconciliationNote();
     stage.indicatorCrosswalk();
     stage.commitment();
     Dataset<Row> quarantine = stage.quarantined.stream().reduce(Dataset::unionByName).orElseThrow();
@@ -201,6 +202,13 @@ public final class SilverStage {
     Checked c = typed("published_figure");
     c = knownPlanIndicator(c);
     finish("published_figure", c);
+  }
+
+  private void reconciliationNote() {
+    Checked c = typed("reconciliation_note");
+    c = c.requireKnown(List.of("plan_id", "indicator_code"), valid("indicator"), List.of("plan_id", "indicator_code"),
+        "indicator not in the plan's catalogue (datasets/indicators)");
+    finish("reconciliation_note", c);
   }
 
   private Checked knownPlanIndicator(Checked c) {

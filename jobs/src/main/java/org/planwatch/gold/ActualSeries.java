@@ -1,0 +1,239 @@
+package org.planwatch.gold;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.dayofyear;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.make_date;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.months_between;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.planwatch.rules.TargetKind;
+
+/**
+ * Which figure stands for "the actual" of a target at each date, by kind of target:
+ *
+ * <ul>
+ *   <li>levels: an observation of the level for a full year, or for a {@code stock} indicator at any
+ *       date (a half-year GDP is not an annual GDP). Where a year's level is missing but its growth
+ *       rate and the previous year's level are given on the same statistical scope, the level is
+ *       derived from them and says so (services trade 2022 on the original scope: 116.9 x 1.259).
+ *   <li>statistical scope: a figure on the new scope counts only for a target revised to the new
+ *       scope, a figure on the original scope only for one that was not (000, 表1 notes 5 and 6).
+ *   <li>cumulative targets: a published cumulative figure from the plan start ([36.06] to 2023 H1), or
+ *       the running sum of every year's amount since the plan start (no year missing).
+ *   <li>growth: the growth factor since the base, F: the product of 1 + yearly growth for indicators
+ *       that are growth rates (no year missing), or a published average growth from the plan start,
+ *       else level / base.
+ *   <li>status reports ("完成省下达目标") for assigned targets, and where a ceiling's levels are on
+ *       another scope (unemployment 2022, 表1 note 6).
+ *   <li>year-on-year growth of a sub-annual period, to compare an indicator with GDP in 2023 H1.
+ * </ul>
+ */
+final class ActualSeries {
+  private ActualSeries() {}
+
+  static final List<String> KEYS = List.of("plan_id", "region_code", "indicator_code");
+
+  /** The plan targets with everything the evaluation needs about their plan, indicator and region. */
+  static Dataset<Row> targets(Dataset<Row> planTarget, Dataset<Row> plan, Dataset<Row> indicator, Dataset<Row> region) {
+    Dataset<Row> p = plan.select(col("plan_id"), col("period_start_year"), col("period_end_year"));
+    Dataset<Row> i =
+        indicator.select(
+            col("plan_id"), col("indicator_code"), col("name_zh").as("indicator_name_zh"), col("name_en").as("indicator_name_en"),
+            col("unit"), col("category_zh"), col("category_en"), col("attribute"), col("direction"), col("growth_model"),
+            col("measure_type"), col("is_additive"));
+    Dataset<Row> r = region.select(col("region_code"), col("name_zh").as("region_name_zh"), col("name_en").as("region_name_en"));
+    return planTarget
+        .join(p, "plan_id")
+        .join(i, scala(List.of("plan_id", "indicator_code")))
+        .join(r, "region_code")
+        .withColumn("plan_start", make_date(col("period_start_year"), lit(1), lit(1)))
+        .withColumn("plan_years", col("period_end_year").minus(col("period_start_year")).plus(1))
+        .withColumn("base_end", make_date(col("base_year"), lit(12), lit(31)))
+        .withColumn("plan_end", make_date(col("target_year"), lit(12), lit(31)))
+        .withColumn("scope_revised", coalesce(col("target_revision_kind").equalTo("statistical_scope_change"), lit(false)));
+  }
+
+  /** Observations of each target's region and indicator within its plan period, on an acceptable scope. */
+  static Dataset<Row> candidates(Dataset<Row> targets, Dataset<Row> observation, LocalDate asOf) {
+    Dataset<Row> t =
+        targets.select(col("plan_id"), col("region_code"), col("indicator_code"), col("plan_start"), col("base_end"),
+            col("plan_end"), col("scope_revised"), col("measure_type"), col("base_value"));
+    Column scope = col("statistical_scope");
+    Column acceptable =
+        scope.equalTo("as_published")
+            .or(scope.equalTo("original").and(col("scope_revised").unary_$bang()))
+            .or(scope.equalTo("new").and(col("scope_revised")));
+    // Prefer the target's own scope when two are acceptable at the same date.
+    Column scopeRank =
+        when(col("scope_revised"), when(scope.equalTo("new"), 0).otherwise(1)).otherwise(when(scope.equalTo("as_published"), 0).otherwise(1));
+    return observation
+        .where(col("period_end").leq(lit(Date.valueOf(asOf))))
+        .join(t, scala(List.of("region_code", "indicator_code")))
+        .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))).and(acceptable))
+        .withColumn("full_year", fullYear(col("period_start"), col("period_end")))
+        .withColumn("scope_rank", scopeRank);
+  }
+
+  static Column fullYear(Column start, Column end) {
+    return year(start).equalTo(year(end)).and(dayofyear(start).equalTo(1)).and(month(end).equalTo(12)).and(dayofmonth(end).equalTo(31));
+  }
+
+  /**
+   * One row per target and date with the figures of that date: level (and how it was obtained),
+   * cumulative, factor, status_met, yoy_growth. Columns a date has no figure for are null.
+   */
+  static Dataset<Row> points(Dataset<Row> targets, Dataset<Row> candidates) {
+    Dataset<Row> levels = levels(candidates);
+    List<Dataset<Row>> parts = new ArrayList<>();
+    parts.add(part(levels, col("level"), col("level_note"), null, null, null, null, null));
+    parts.add(cumulative(targets, candidates, levels));
+    parts.add(factors(targets, candidates, levels));
+    Dataset<Row> status =
+        best(candidates.where(col("value_kind").equalTo("status")).withColumn("derived", lit(0)));
+    parts.add(part(status, null, null, null, null, null, col("status_met"), null));
+    Dataset<Row> yoy =
+        best(candidates.where(col("value_kind").equalTo("growth_rate").and(col("full_year").unary_$bang()).and(col("value").isNotNull()))
+            .withColumn("derived", lit(0)));
+    parts.add(part(yoy, null, null, null, null, null, null, col("value").divide(100)));
+    Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow();
+    List<Column> aggregates = new ArrayList<>();
+    for (String c : List.of("level", "level_note", "level_period_start", "cumulative", "cumulative_note", "factor", "status_met", "yoy_growth")) {
+      aggregates.add(first(col(c), true).as(c));
+    }
+    return all.groupBy(col("plan_id"), col("region_code"), col("indicator_code"), col("as_of"))
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+  }
+
+  /** Levels by date: observed where given, derived from the previous year and a growth rate where not. */
+  static Dataset<Row> levels(Dataset<Row> candidates) {
+    Column usable = col("full_year").or(col("measure_type").equalTo("stock"));
+    Dataset<Row> direct =
+        candidates.where(col("value_kind").equalTo("level").and(col("value").isNotNull()).and(usable))
+            .withColumn("derived", lit(0))
+            .withColumn("level_note", concat_ws(" ", col("period_label"), when(col("statistical_scope").notEqual("as_published"),
+                concat(lit("("), col("statistical_scope"), lit(" scope)")))));
+    Dataset<Row> previous =
+        direct.where(col("full_year"))
+            .select(col("plan_id").as("_p"), col("region_code").as("_r"), col("indicator_code").as("_i"),
+                col("statistical_scope").as("_s"), year(col("period_end")).as("_y"), col("value").as("_prev"),
+                col("period_label").as("_prev_label"));
+    Dataset<Row> growth = candidates.where(col("value_kind").equalTo("growth_rate").and(col("full_year")).and(col("value").isNotNull()));
+    Dataset<Row> derived =
+        growth.join(previous,
+                col("plan_id").equalTo(col("_p")).and(col("region_code").equalTo(col("_r"))).and(col("indicator_code").equalTo(col("_i")))
+                    .and(col("statistical_scope").equalTo(col("_s"))).and(year(col("period_end")).minus(1).equalTo(col("_y"))))
+            .withColumn("value", col("_prev").multiply(col("value").divide(100).plus(1)))
+            .withColumn("derived", lit(1))
+            .withColumn("level_note", format_string("%s derived: %s level %s x (1 + %s%%) (%s scope)", col("period_label"),
+                col("_prev_label"), col("_prev").cast("string"), col("value_text"), col("statistical_scope")))
+            .drop("_p", "_r", "_i", "_s", "_y", "_prev", "_prev_label");
+    return best(direct.unionByName(derived))
+        .withColumnRenamed("value", "level")
+        .withColumn("level_period_start", col("period_start"));
+  }
+
+  /** Per target and date, the candidate with the lowest (derived, scope_rank). */
+  private static Dataset<Row> best(Dataset<Row> rows) {
+    WindowSpec w = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code"), col("period_end"))
+        .orderBy(col("derived"), col("scope_rank"), col("period_start").desc());
+    return rows.withColumn("_rank", row_number().over(w)).where(col("_rank").equalTo(1)).drop("_rank")
+        .withColumn("as_of", col("period_end"));
+  }
+
+  /** Published cumulative figures from the plan start, else running sums of complete yearly amounts. */
+  private static Dataset<Row> cumulative(Dataset<Row> targets, Dataset<Row> candidates, Dataset<Row> levels) {
+    Dataset<Row> published =
+        best(candidates.where(col("value_kind").equalTo("cumulative").and(col("period_start").equalTo(col("plan_start")))
+                .and(col("value").isNotNull()))
+            .withColumn("derived", lit(0)));
+    Dataset<Row> cumulativeTargets =
+        targets.where(col("target_kind").equalTo(TargetKind.CUMULATIVE.code())).select(col("plan_id"), col("region_code"), col("indicator_code"));
+    WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Dataset<Row> sums =
+        levels.where(col("full_year")).join(cumulativeTargets, scala(KEYS))
+            .withColumn("_sum", sum(col("level")).over(running))
+            .withColumn("_years", count(lit(1)).over(running))
+            .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)))
+            .withColumn("_note", format_string("sum of %d yearly amounts", col("_years")));
+    Dataset<Row> fromPublished = part(published, null, null, col("value"), col("period_label"), null, null, null);
+    Dataset<Row> fromSums = part(sums, null, null, col("_sum"), col("_note"), null, null, null);
+    // A published figure wins over our sum for the same date.
+    return fromPublished.unionByName(fromSums.join(fromPublished.select(col("plan_id"), col("region_code"), col("indicator_code"), col("as_of")),
+        scala(List.of("plan_id", "region_code", "indicator_code", "as_of")), "left_anti"));
+  }
+
+  /** Growth factors since the base: yearly growth rates compounded, a published average, or level / base. */
+  private static Dataset<Row> factors(Dataset<Row> targets, Dataset<Row> candidates, Dataset<Row> levels) {
+    WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column growthIndicator = col("measure_type").equalTo("growth_rate");
+    Dataset<Row> yearly =
+        levels.where(growthIndicator.and(col("full_year")))
+            .withColumn("_logsum", sum(log1p(col("level").divide(100))).over(running))
+            .withColumn("_years", count(lit(1)).over(running))
+            .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)));
+    Column averageYears = months_between(date_add(col("period_end"), 1), col("plan_start"), false).divide(12);
+    Dataset<Row> average =
+        best(candidates.where(col("value_kind").equalTo("avg_annual_growth").and(col("period_start").equalTo(col("plan_start")))
+                .and(growthIndicator).and(col("value").isNotNull()))
+            .withColumn("derived", lit(1)));
+    Dataset<Row> fromYearly = part(yearly, null, null, null, null, exp(col("_logsum")), null, null);
+    Dataset<Row> fromAverage = part(average, null, null, null, null, pow(col("value").divide(100).plus(1), averageYears), null, null);
+    Dataset<Row> growthFactors =
+        fromYearly.unionByName(fromAverage.join(fromYearly.select(col("plan_id"), col("region_code"), col("indicator_code"), col("as_of")),
+            scala(List.of("plan_id", "region_code", "indicator_code", "as_of")), "left_anti"));
+    Dataset<Row> fromLevels =
+        part(levels.where(growthIndicator.unary_$bang().and(col("base_value").gt(0))), null, null, null, null,
+            col("level").divide(col("base_value")), null, null);
+    return growthFactors.unionByName(fromLevels);
+  }
+
+  /** A slice of the points table: keys, as_of and the given figures, null elsewhere. */
+  private static Dataset<Row> part(Dataset<Row> rows, Column level, Column levelNote, Column cumulative, Column cumulativeNote,
+      Column factor, Column statusMet, Column yoy) {
+    return rows.select(
+        col("plan_id"), col("region_code"), col("indicator_code"), col("as_of"),
+        orNull(level, "double").as("level"),
+        orNull(levelNote, "string").as("level_note"),
+        (level == null ? lit(null).cast("date") : col("level_period_start")).as("level_period_start"),
+        orNull(cumulative, "double").as("cumulative"),
+        orNull(cumulativeNote, "string").as("cumulative_note"),
+        orNull(factor, "double").as("factor"),
+        orNull(statusMet, "boolean").as("status_met"),
+        orNull(yoy, "double").as("yoy_growth"));
+  }
+
+  private static Column orNull(Column c, String type) {
+    return c == null ? lit(null).cast(type) : c.cast(type);
+  }
+
+  static scala.collection.Seq<String> scala(List<String> columns) {
+    return scala.collection.JavaConverters.asScalaBuffer(columns).toSeq();
+  }
+}

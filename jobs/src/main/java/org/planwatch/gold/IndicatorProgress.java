@@ -1,0 +1,220 @@
+package org.planwatch.gold;
+
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.StructField;
+import org.planwatch.rules.EvaluationSettings;
+import org.planwatch.rules.InternationalRatings;
+import org.planwatch.rules.ProgressFormulas;
+import org.planwatch.rules.ProgressRating;
+import org.planwatch.rules.TargetKind;
+import org.planwatch.schema.Schemas;
+import org.planwatch.schema.TableSchema;
+
+/**
+ * gold.indicator_progress: one row per plan, region, indicator and date with an actual, composed
+ * from {@link ActualSeries}, {@link ProgressFormulas}, {@link ProgressRating} and
+ * {@link InternationalRatings}. A target without any usable actual gets one row at its base date
+ * that says why it cannot be evaluated.
+ */
+public final class IndicatorProgress {
+  /** The indicator a sync_with_economy target is compared with (与经济增长同步: GDP of the same plan). */
+  public static final String ECONOMY_INDICATOR = "gdp";
+
+  public static final TableSchema SCHEMA = Schemas.of("gold.indicator_progress");
+
+  private IndicatorProgress() {}
+
+  /** @param silver valid silver tables by unqualified name */
+  public static Dataset<Row> build(Map<String, Dataset<Row>> silver, LocalDate asOf, EvaluationSettings settings) {
+    Dataset<Row> targets =
+        ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region")).cache();
+    Dataset<Row> candidates = ActualSeries.candidates(targets, silver.get("observation"), asOf);
+    Dataset<Row> points = ActualSeries.points(targets, candidates);
+
+    Dataset<Row> withTime = withColumns(targets.join(points, ActualSeries.scala(ActualSeries.KEYS)), ProgressFormulas.time());
+    Column fullYearDate = month(col("as_of")).equalTo(12).and(dayofmonth(col("as_of")).equalTo(31));
+    // Growth of the indicator over the same span as GDP's: since the base at a year end, year on year for a part year.
+    Column growth =
+        when(fullYearDate, when(col("factor").gt(0).and(col("elapsed_years").gt(0)), pow(col("factor"), lit(1.0).divide(col("elapsed_years"))).minus(1)))
+            .otherwise(col("yoy_growth"));
+    withTime = withTime.withColumn("growth_x", growth).cache();
+    Dataset<Row> economy =
+        withTime.where(col("indicator_code").equalTo(ECONOMY_INDICATOR))
+            .select(col("plan_id").as("_ep"), col("as_of").as("_ea"), col("growth_x").as("growth_ref"));
+
+    Column level = col("level").isNotNull();
+    Column relevant =
+        when(kindIs(TargetKind.LEVEL).or(kindIs(TargetKind.ABOVE_PROVINCE_AVERAGE)), level)
+            .when(kindIs(TargetKind.CEILING).or(kindIs(TargetKind.FLOOR)).or(kindIs(TargetKind.MAINTAIN)), level.or(col("status_met").isNotNull()))
+            .when(kindIs(TargetKind.CUMULATIVE), col("cumulative").isNotNull())
+            .when(kindIs(TargetKind.ANNUAL_GROWTH), col("factor").isNotNull())
+            .when(kindIs(TargetKind.SYNC_WITH_ECONOMY), col("growth_x").isNotNull())
+            .when(kindIs(TargetKind.ASSIGNED), col("status_met").isNotNull())
+            .otherwise(lit(false));
+    Dataset<Row> evaluated =
+        withTime.where(relevant)
+            .join(broadcast(economy), col("plan_id").equalTo(col("_ep")).and(col("as_of").equalTo(col("_ea"))), "left")
+            .drop("_ep", "_ea");
+    evaluated = withProvince(evaluated, silver.get("region"), silver.get("observation"));
+
+    Dataset<Row> placeholders = placeholders(targets, evaluated, candidates, silver.get("observation"), asOf);
+    Dataset<Row> rows = evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders);
+
+    rows = withColumns(rows, ProgressFormulas.measures(settings));
+    rows = withColumns(rows, ProgressFormulas.outlook());
+    rows = withColumns(rows, ProgressRating.columns(settings));
+    rows = withColumns(rows, InternationalRatings.columns(settings));
+    return rows
+        .withColumn("not_evaluable_reason", coalesce(col("placeholder_reason"), col("not_evaluable_reason")))
+        .withColumn("evaluable", col("achievement_rate").isNotNull())
+        .withColumn("target_kind_zh", targetKindZh())
+        .withColumn("actual_period_start",
+            when(kindIs(TargetKind.CUMULATIVE).or(kindIs(TargetKind.ANNUAL_GROWTH)), col("plan_start")).otherwise(col("level_period_start")))
+        .withColumn("actual_period_end", when(col("placeholder_reason").isNull(), col("as_of")))
+        .withColumn("actual_note",
+            when(kindIs(TargetKind.CUMULATIVE), col("cumulative_note"))
+                .when(kindIs(TargetKind.ANNUAL_GROWTH),
+                    format_string("growth compounded over %s years since the base", col("elapsed_years").cast("string")))
+                .otherwise(col("level_note")))
+        .select(finalColumns());
+  }
+
+  private static Column kindIs(TargetKind kind) {
+    return col("target_kind").equalTo(kind.code());
+  }
+
+  private static Column targetKindZh() {
+    Column out = null;
+    for (TargetKind k : TargetKind.values()) {
+      out = out == null ? when(kindIs(k), lit(k.zh())) : out.when(kindIs(k), lit(k.zh()));
+    }
+    return out;
+  }
+
+  private static Dataset<Row> withColumns(Dataset<Row> rows, List<Column> columns) {
+    List<Column> all = new ArrayList<>();
+    all.add(col("*"));
+    all.addAll(columns);
+    return rows.select(all.toArray(Column[]::new));
+  }
+
+  /** The province average of the same indicator and date, from the region's province ancestor. */
+  private static Dataset<Row> withProvince(Dataset<Row> rows, Dataset<Row> region, Dataset<Row> observation) {
+    Dataset<Row> parent = region.select(col("region_code").as("_pc"), col("parent_code").as("_pp"), col("level").as("_pl"));
+    Dataset<Row> grand = region.select(col("region_code").as("_gc"), col("level").as("_gl"));
+    Dataset<Row> province =
+        region.select(col("region_code").as("_rc"), col("parent_code").as("_rp"))
+            .join(parent, col("_rp").equalTo(col("_pc")), "left")
+            .join(grand, col("_pp").equalTo(col("_gc")), "left")
+            .select(col("_rc"), when(col("_pl").equalTo("province"), col("_pc")).when(col("_gl").equalTo("province"), col("_gc")).as("_province"));
+    Dataset<Row> averages =
+        observation.where(col("value_kind").equalTo("level").and(col("value").isNotNull())
+                .and(ActualSeries.fullYear(col("period_start"), col("period_end"))))
+            .select(col("region_code").as("_oc"), col("indicator_code").as("_oi"), col("period_end").as("_oe"), col("value").as("province_value"));
+    return rows
+        .join(broadcast(province), rows.col("region_code").equalTo(col("_rc")), "left")
+        .join(averages, col("_province").equalTo(col("_oc")).and(col("indicator_code").equalTo(col("_oi"))).and(col("as_of").equalTo(col("_oe"))), "left")
+        .drop("_rc", "_province", "_oc", "_oi", "_oe");
+  }
+
+  /**
+   * One row at the base date for each target without any usable actual, saying why: no figure yet,
+   * no figure published (暂无数据), or figures that do not fit the kind of target.
+   */
+  private static Dataset<Row> placeholders(
+      Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> candidates, Dataset<Row> observation, LocalDate asOf) {
+    Dataset<Row> missing =
+        targets.join(evaluated.select(col("plan_id"), col("region_code"), col("indicator_code")).distinct(),
+            ActualSeries.scala(ActualSeries.KEYS), "left_anti");
+    // What the region does report for the indicator in the plan period, whatever its scope.
+    Dataset<Row> inPeriod =
+        observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))
+            .join(targets.select(col("plan_id"), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end")),
+                ActualSeries.scala(List.of("region_code", "indicator_code")))
+            .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))));
+    Column label = concat(col("value_kind"), lit(" "), col("period_label"),
+        when(col("statistical_scope").notEqual("as_published"), concat(lit(" ("), col("statistical_scope"), lit(" scope)"))).otherwise(lit("")));
+    Dataset<Row> summary =
+        inPeriod.groupBy(col("plan_id"), col("region_code"), col("indicator_code"))
+            .agg(
+                count(lit(1)).as("_n"),
+                count(when(col("value").isNotNull().or(col("value_kind").equalTo("status")), 1)).as("_with_value"),
+                array_join(sort_array(collect_set(when(col("value").isNull().and(col("value_kind").notEqual("status")), col("period_label")))), ", ").as("_no_data"),
+                array_join(sort_array(collect_set(when(col("value").isNotNull().or(col("value_kind").equalTo("status")), label))), "; ").as("_available"));
+    Column reason =
+        when(coalesce(col("_n"), lit(0L)).equalTo(0),
+                format_string("no actual after the %d base yet", col("base_year")))
+            .when(col("_with_value").equalTo(0),
+                format_string("no figure published for %s (暂无数据)", col("_no_data")))
+            .otherwise(format_string("the figures available (%s) do not fit a %s target, which needs %s",
+                col("_available"), col("target_kind"), needs()));
+    Dataset<Row> rows =
+        missing.join(summary, ActualSeries.scala(ActualSeries.KEYS), "left")
+            .withColumn("placeholder_reason", reason)
+            .withColumn("as_of", col("base_end"));
+    for (String c : List.of("level", "cumulative", "factor", "yoy_growth", "growth_x", "growth_ref", "province_value")) {
+      rows = rows.withColumn(c, lit(null).cast("double"));
+    }
+    rows = rows.withColumn("level_note", lit(null).cast("string"))
+        .withColumn("cumulative_note", lit(null).cast("string"))
+        .withColumn("level_period_start", lit(null).cast("date"))
+        .withColumn("status_met", lit(null).cast("boolean"));
+    rows = withColumns(rows, ProgressFormulas.time());
+    return rows.select(concatColumns(evaluated.columns(), "placeholder_reason"));
+  }
+
+  private static Column[] concatColumns(String[] columns, String extra) {
+    List<Column> out = new ArrayList<>();
+    for (String c : columns) {
+      out.add(col(c));
+    }
+    out.add(col(extra));
+    return out.toArray(Column[]::new);
+  }
+
+  /** What each kind of target needs, for the reason of a placeholder. */
+  private static Column needs() {
+    return when(kindIs(TargetKind.CUMULATIVE), lit("every year's amount since the plan start, or a published cumulative figure"))
+        .when(kindIs(TargetKind.ANNUAL_GROWTH), lit("every year's growth rate since the plan start, or a level with a base"))
+        .when(kindIs(TargetKind.ASSIGNED), lit("a report whether the assigned target is met (value_kind status)"))
+        .when(kindIs(TargetKind.SYNC_WITH_ECONOMY), lit("the indicator's growth over the same period as GDP"))
+        .otherwise(lit("a full-year level (or, for a stock, a level at any date) on the target's statistical scope"));
+  }
+
+  private static Column[] finalColumns() {
+    List<Column> out = new ArrayList<>();
+    for (StructField f : SCHEMA.columns().fields()) {
+      Column c = col(f.name()).cast(f.dataType());
+      // Rounded to 10 decimals: 0.30000000000000004 reads as 0.3, no published figure has more.
+      if (f.dataType() instanceof DoubleType) {
+        c = round(c, 10);
+      }
+      out.add(c.as(f.name()));
+    }
+    return out.toArray(Column[]::new);
+  }
+}
