@@ -98,8 +98,10 @@ public final class DeltaTables {
     Map<String, String> wanted = new LinkedHashMap<>(table.checks());
     wanted.putAll(Constraints.vocabularyChecks(table));
     String fingerprint = Integer.toHexString((table.columns().toDDL() + table.comment() + wanted).hashCode());
-    Map<String, String> properties =
-        DeltaTable.forPath(spark, warehouse.location(table)).detail().select("properties").first().getJavaMap(0);
+    // The cached snapshot's metadata, not DESCRIBE DETAIL: no Spark job for a check done on every run.
+    Map<String, String> properties = scala.collection.JavaConverters.mapAsJavaMap(
+        org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
+            .unsafeVolatileSnapshot().metadata().configuration());
     if (fingerprint.equals(properties.get(FINGERPRINT))) {
       return;
     }
@@ -148,7 +150,7 @@ public final class DeltaTables {
     LOG.debug("{}: ensure {} ms, diff {} ms", table, (t1 - t0) / 1000000, (t2 - t1) / 1000000);
     DeltaTable target = DeltaTable.forPath(spark, warehouse.location(table));
     if (!diff.any()) {
-      return new WriteResult(table.qualifiedName(), diff.sourceRows(), 0, 0, 0, version(target));
+      return new WriteResult(table.qualifiedName(), diff.sourceRows(), 0, 0, 0, version(table));
     }
     String on = table.keys().stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
     String targetScope = scope == null ? null : qualify(scope, columns);
@@ -167,11 +169,12 @@ public final class DeltaTables {
     merge = merge.whenNotMatched().insertExpr(insert);
     merge = targetScope == null ? merge.whenNotMatchedBySource().delete() : merge.whenNotMatchedBySource(targetScope).delete();
     merge.execute();
-    return new WriteResult(table.qualifiedName(), diff.sourceRows(), diff.inserted(), diff.updated(), diff.deleted(), version(target));
+    return new WriteResult(table.qualifiedName(), diff.sourceRows(), diff.inserted(), diff.updated(), diff.deleted(), version(table));
   }
 
-  private static long version(DeltaTable table) {
-    return table.history(1).select("version").first().getLong(0);
+  private long version(TableSchema table) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
+        .update(false, scala.Option.empty(), scala.Option.empty()).version();
   }
 
   /** Prefixes the table's column names in a scope condition with {@code t.}. */

@@ -51,7 +51,7 @@ public final class IndicatorProgress {
   /** @param silver valid silver tables by unqualified name */
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver, LocalDate asOf, EvaluationSettings settings) {
     Dataset<Row> targets =
-        ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region")).cache();
+        ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region")).localCheckpoint();
     Dataset<Row> candidates = ActualSeries.candidates(targets, silver.get("observation"), asOf);
     Dataset<Row> points = ActualSeries.points(targets, candidates);
 
@@ -61,7 +61,7 @@ public final class IndicatorProgress {
     Column growth =
         when(fullYearDate, when(col("factor").gt(0).and(col("elapsed_years").gt(0)), pow(col("factor"), lit(1.0).divide(col("elapsed_years"))).minus(1)))
             .otherwise(col("yoy_growth"));
-    withTime = withTime.withColumn("growth_x", growth).cache();
+    withTime = withTime.withColumn("growth_x", growth).localCheckpoint();
     Dataset<Row> economy =
         withTime.where(col("indicator_code").equalTo(ECONOMY_INDICATOR))
             .select(col("plan_id").as("_ep"), col("as_of").as("_ea"), col("growth_x").as("growth_ref"));

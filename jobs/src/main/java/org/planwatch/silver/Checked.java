@@ -140,7 +140,7 @@ public final class Checked {
       }
     }
     select.add(errors.as(ERRORS));
-    Dataset<Row> all = rows.select(select.toArray(Column[]::new)).cache();
+    Dataset<Row> all = rows.select(select.toArray(Column[]::new)).localCheckpoint();
     Dataset<Row> clean = all.where(size(col(ERRORS)).equalTo(0));
     Dataset<Row> bad = all.where(size(col(ERRORS)).gt(0));
     List<Column> keys = new ArrayList<>();

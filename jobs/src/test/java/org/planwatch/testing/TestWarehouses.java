@@ -1,0 +1,74 @@
+package org.planwatch.testing;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.planwatch.delta.DeltaTables;
+import org.planwatch.pipeline.NightlyRun;
+import org.planwatch.pipeline.RunSettings;
+import org.planwatch.pipeline.RunSummary;
+import org.planwatch.spark.TableRegistry;
+import org.planwatch.spark.Warehouse;
+
+/**
+ * Warehouses built by real nightly runs. The session's catalog shows one warehouse at a time (its
+ * {@code bronze}, {@code silver}, {@code gold}, {@code ops} databases); {@link #use} switches it, so
+ * each test states which warehouse its SQL reads.
+ */
+public final class TestWarehouses {
+  /** The evaluation date of Huzhou's mid-term evaluation (December 2023). */
+  public static final LocalDate MID_TERM = LocalDate.of(2023, 12, 31);
+
+  private static final Map<String, Built> BUILT = new HashMap<>();
+  private static Warehouse current;
+
+  /** What a run wrote, where, and its summary. */
+  public record Built(Warehouse warehouse, Path root, RunSummary summary) {}
+
+  private TestWarehouses() {}
+
+  /** The curated datasets of the repository, evaluated as of the mid-term date; built once per JVM. */
+  public static synchronized Built curated() {
+    Built built = BUILT.computeIfAbsent("curated", k -> run(TestSpark.datasets(), MID_TERM));
+    use(built.warehouse());
+    return built;
+  }
+
+  /** A new warehouse from {@code datasets} (a test's own folder), evaluated as of {@code asOf}. */
+  public static synchronized Built run(Path datasets, LocalDate asOf) {
+    Path root = TestSpark.temporaryFolder("planwatch-wh-");
+    Warehouse warehouse = Warehouse.at(root.toString());
+    return runInto(warehouse, root, datasets, asOf);
+  }
+
+  /** Another run into an existing warehouse (a rerun, or a run with new inputs). */
+  public static synchronized Built runInto(Warehouse warehouse, Path root, Path datasets, LocalDate asOf) {
+    SparkSession spark = TestSpark.session();
+    use(warehouse);
+    RunSummary summary =
+        new NightlyRun(spark, new DeltaTables(spark, warehouse), new RunSettings(datasets.toString(), asOf, -1)).execute();
+    return new Built(warehouse, root, summary);
+  }
+
+  /** Points the catalog's layer databases at {@code warehouse}. */
+  public static synchronized void use(Warehouse warehouse) {
+    SparkSession spark = TestSpark.session();
+    if (warehouse.equals(current)) {
+      return;
+    }
+    // Tables only: the in-memory catalog deletes a dropped database's folder, and these tables are
+    // external (their files stay where they are).
+    for (String layer : TableRegistry.LAYERS) {
+      if (spark.catalog().databaseExists(layer)) {
+        for (org.apache.spark.sql.catalog.Table table : spark.catalog().listTables(layer).collectAsList()) {
+          String name = layer + "." + table.name();
+          spark.sql(("VIEW".equals(table.tableType()) ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + name);
+        }
+      }
+    }
+    TableRegistry.registerAll(spark, warehouse);
+    current = warehouse;
+  }
+}
