@@ -62,7 +62,7 @@ public final class TestWarehouses {
     // external (their files stay where they are).
     for (String layer : TableRegistry.LAYERS) {
       if (spark.catalog().databaseExists(layer)) {
-        for (org.apache.spark.sql.catalog.Table table : spark.catalog().listTables(layer).collectAsList()) {
+        for (org.apache.spark.sql.catalog.Table table : tables(spark, layer)) {
           String name = layer + "." + table.name();
           spark.sql(("VIEW".equals(table.tableType()) ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + name);
         }
@@ -70,5 +70,13 @@ public final class TestWarehouses {
     }
     TableRegistry.registerAll(spark, warehouse);
     current = warehouse;
+  }
+
+  private static java.util.List<org.apache.spark.sql.catalog.Table> tables(SparkSession spark, String layer) {
+    try {
+      return spark.catalog().listTables(layer).collectAsList();
+    } catch (org.apache.spark.sql.AnalysisException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
