@@ -71,6 +71,11 @@ public final class CsvInput {
     return bronze.columnNames().stream().filter(c -> !TECHNICAL_COLUMNS.contains(c)).toList();
   }
 
+  /** Fails with an {@link InputException} when a required dataset folder is missing or holds no CSV file. */
+  public void requirePresent(TableSchema bronze) {
+    bronze.sourceFolder().ifPresent(folder -> listCsvFiles(folder, bronze.required()));
+  }
+
   public Result read(TableSchema bronze, Timestamp loadedAt) {
     String folder = bronze.sourceFolder().orElseThrow(() -> new IllegalStateException(bronze + " declares no source"));
     List<String> columns = csvColumns(bronze);

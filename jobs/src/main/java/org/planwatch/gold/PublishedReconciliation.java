@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -50,7 +51,8 @@ public final class PublishedReconciliation {
     // 实现度
     Dataset<Row> rates = evaluation.where(col("achievement_rate").isNotNull());
     figures.add(figure(rates, "achievement_rate", "table_evaluation", col("achievement_rate_text"),
-        col("achievement_rate").multiply(100), decimals(col("achievement_rate_text")), null));
+        // Rounded back to the printed digits: 0.288 * 100 is 28.799999999999997 in binary.
+        round(col("achievement_rate").multiply(100), 6), decimals(col("achievement_rate_text")), null));
     // 进度评价 and the target-year expectation, compared as text
     // Only ratings the document prints: the Wuxing 13th plan table has no 进度评价 column.
     figures.add(figure(evaluation.where(col("progress_rating_text").isNotNull()), "progress_status", "table_evaluation", col("progress_rating_text"),

@@ -69,6 +69,8 @@ public final class NightlyRun {
   private Map<String, Dataset<Row>> bronze(Timestamp now) {
     CsvInput input = new CsvInput(spark, settings.datasetsRoot());
     Map<String, Dataset<Row>> rows = new LinkedHashMap<>();
+    // Every required input is checked before the first write: a missing one leaves every table as it was.
+    INPUT_TABLES.forEach(table -> input.requirePresent(Schemas.of("bronze." + table)));
     for (String table : INPUT_TABLES) {
       TableSchema schema = Schemas.of("bronze." + table);
       CsvInput.Result read = input.read(schema, now);

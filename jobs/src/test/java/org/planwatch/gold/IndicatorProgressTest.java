@@ -1,0 +1,116 @@
+package org.planwatch.gold;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.planwatch.testing.TestSpark;
+import org.planwatch.testing.TestWarehouses;
+
+/**
+ * gold.indicator_progress reproduces Huzhou's mid-term evaluation (seed 000, section 一 and Table 1),
+ * from the curated datasets evaluated as of 2023-12-31. Figures are rounded in SQL to the digits
+ * asserted, so each assertion is exact.
+ */
+class IndicatorProgressTest {
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void build() {
+    TestWarehouses.curated();
+    spark = TestSpark.session();
+  }
+
+  private static Row huzhou(String indicator, String asOf, String columns) {
+    TestWarehouses.curated();
+    return spark.sql("SELECT " + columns + " FROM gold.indicator_progress WHERE plan_id = 'huzhou_14' AND region_code = '330500'"
+        + " AND indicator_code = '" + indicator + "' AND as_of = DATE'" + asOf + "'").first();
+  }
+
+  @Test
+  void gdpIsThirtySixPercentAchievedAndNormalAfterTwoOfFiveYears() {
+    // Table 1 row 1: 3201.4 -> 5000, 3850 in 2022; published 36.1%, 进度正常.
+    Row r = huzhou("gdp", "2022-12-31",
+        "round(achievement_rate, 4), progress_status, progress_status_zh, elapsed_share, actual_value, round(past_cagr, 5)");
+    assertEquals(0.3606, r.getDouble(0));
+    assertEquals("normal", r.getString(1));
+    assertEquals("进度正常", r.getString(2));
+    assertEquals(0.4, r.getDouble(3));
+    assertEquals(3850.0, r.getDouble(4));
+    // (3850 / 3201.4)^(1/2) - 1: the document prints 9.6 (see PublishedReconciliationTest).
+    assertEquals(0.09663, r.getDouble(5));
+  }
+
+  @Test
+  void urbanisationIsSlowFromTheRevisedBaseAndNeedsAlmostTwoPointsAYear() {
+    // Footnote: 2020 base revised 66 -> 65.6 after the 7th census. (66.4 - 65.6) / (72 - 65.6) = 12.5%;
+    // prose (line 150ff): 1.9 points a year still needed for the last three years.
+    Row r = huzhou("urbanisation_rate_resident", "2022-12-31",
+        "base_value, base_value_original, round(achievement_rate, 4), progress_status, round(required_annual_increment, 4),"
+            + " round(past_annual_increment, 4), round(planned_annual_increment, 4), growth_model");
+    assertEquals(65.6, r.getDouble(0));
+    assertEquals(66.0, r.getDouble(1));
+    assertEquals(0.125, r.getDouble(2));
+    assertEquals("slow", r.getString(3));
+    assertEquals(1.8667, r.getDouble(4));
+    assertEquals(0.4, r.getDouble(5));
+    assertEquals(1.28, r.getDouble(6));
+    assertEquals("linear", r.getString(7));
+  }
+
+  @Test
+  void hospitalBedsReachTwentyNinePercentOfThePlannedIncrease() {
+    // Revised base 5.47 (was 6); (5.91 - 5.47) / (7 - 5.47) = 28.76%, published 28.8%, 进度偏慢.
+    Row r = huzhou("hospital_beds_per_1000", "2022-12-31", "round(achievement_rate, 4), progress_status, round(required_annual_increment, 4)");
+    assertEquals(0.2876, r.getDouble(0));
+    assertEquals("slow", r.getString(1));
+    assertEquals(0.3633, r.getDouble(2));
+  }
+
+  @Test
+  void pm25MovedAwayAndNeedsAFivePercentYearlyDecline() {
+    // 28 in 2020 (target 27 ... see Table 1 row 19), 29 in 2022: the prose asks for a 4.8% yearly decline.
+    Row r = huzhou("pm25_concentration", "2022-12-31", "round(required_cagr, 5), moving_away, progress_status, direction, eurostat_rating, weather_rating");
+    assertEquals(-0.04827, r.getDouble(0));
+    assertTrue(r.getBoolean(1));
+    assertEquals("slow", r.getString(2));
+    assertEquals("lower_better", r.getString(3));
+    assertEquals("moving_away", r.getString(4));
+    assertEquals("thunderstorm", r.getString(5));
+  }
+
+  @Test
+  void cumulativeForeignCapitalUsesTheFirstHalfOf2023() {
+    // Table 1: 实际使用外资 achievement 60.1% on the cumulative figure to 2023 H1 (prose lines 136-138).
+    Row r = huzhou("fdi_actual_used", "2023-06-30", "round(achievement_rate, 3), progress_status, target_kind, elapsed_share");
+    assertEquals(0.601, r.getDouble(0));
+    assertEquals("ahead", r.getString(1));
+    assertEquals("cumulative", r.getString(2));
+    assertEquals(0.5, r.getDouble(3));
+  }
+
+  @Test
+  void everyRowIsEvaluatedOrSaysWhyNot() {
+    TestWarehouses.curated();
+    assertEquals(0, spark.sql("SELECT * FROM gold.indicator_progress WHERE NOT evaluable AND not_evaluable_reason IS NULL").count());
+    assertEquals(0, spark.sql("SELECT * FROM gold.indicator_progress WHERE evaluable AND progress_status IS NULL AND target_met IS NULL").count());
+    // Wuxing's 14th plan has no actual after its 2020 base yet: one row at the base date says so.
+    Row wuxingGdp = spark.sql("SELECT evaluable, not_evaluable_reason, as_of FROM gold.indicator_progress"
+        + " WHERE plan_id = 'wuxing_14' AND indicator_code = 'gdp'").first();
+    assertFalse(wuxingGdp.getBoolean(0));
+    assertTrue(wuxingGdp.getString(1).contains("no actual"), wuxingGdp.getString(1));
+  }
+
+  @Test
+  void latestViewHoldsOneRowPerTargetAtTheLatestDate() {
+    TestWarehouses.curated();
+    long targets = spark.sql("SELECT DISTINCT plan_id, region_code, indicator_code FROM gold.indicator_progress").count();
+    assertEquals(targets, spark.sql("SELECT * FROM gold.indicator_progress_latest").count());
+    Row gdp = spark.sql("SELECT as_of FROM gold.indicator_progress_latest WHERE plan_id = 'huzhou_14' AND indicator_code = 'gdp'").first();
+    assertEquals("2022-12-31", gdp.get(0).toString());
+  }
+}
