@@ -1,5 +1,7 @@
 package org.planwatch.cli;
 
+import org.planwatch.pipeline.InputException;
+
 /** Exit codes of planwatch, distinct so a scheduler can tell what went wrong (README: Exit codes). */
 public final class ExitCode {
   private ExitCode() {}
@@ -15,4 +17,9 @@ public final class ExitCode {
   public static final int TOO_MANY_QUARANTINED = 4;
   /** Another run holds the warehouse lock. */
   public static final int BUSY = 5;
+
+  /** The exit code for a run that threw {@code e}. */
+  public static int of(Throwable e) {
+    return e instanceof InputException ? INPUT_MISSING : RUNTIME_FAILURE;
+  }
 }

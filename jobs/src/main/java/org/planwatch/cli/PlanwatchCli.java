@@ -1,7 +1,6 @@
 package org.planwatch.cli;
 
 import java.io.PrintWriter;
-import org.planwatch.pipeline.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "planwatch 0.1.0",
     description = "Monitors five-year-plan targets of a city and its districts in Delta Lake tables.",
-    subcommands = {RunCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, SqlCommand.class, MaintainCommand.class, CommandLine.HelpCommand.class})
 public final class PlanwatchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -30,7 +29,7 @@ public final class PlanwatchCli implements Runnable {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
-          if (e instanceof InputException) {
+          if (ExitCode.of(e) == ExitCode.INPUT_MISSING) {
             err.println("planwatch: " + e.getMessage());
             err.flush();
             return ExitCode.INPUT_MISSING;

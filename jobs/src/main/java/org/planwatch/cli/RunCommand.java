@@ -2,15 +2,22 @@ package org.planwatch.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.delta.DeltaTables;
 import org.planwatch.delta.WriteResult;
+import org.planwatch.ops.JobRuns;
+import org.planwatch.ops.WarehouseLock;
 import org.planwatch.pipeline.NightlyRun;
 import org.planwatch.pipeline.RunSettings;
 import org.planwatch.pipeline.RunSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +28,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Load every dataset and write the bronze, silver and gold Delta tables.")
 public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger("planwatch");
+
   @Mixin WarehouseOptions warehouse;
 
   @Option(names = "--as-of", paramLabel = "YYYY-MM-DD",
@@ -35,25 +44,61 @@ public final class RunCommand implements Callable<Integer> {
       description = "Fail with exit code 4 when more than N rows are quarantined. Default: report them, do not fail.")
   long maxQuarantined;
 
+  @Option(names = "--wait-for-lock", paramLabel = "SECONDS", defaultValue = "0",
+      description = "When another run holds the warehouse, wait up to SECONDS for it. Default: stop at once with exit code 5.")
+  long waitForLock;
+
   @Override
   public Integer call() {
     long start = System.nanoTime();
     LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneId.of("Asia/Shanghai"));
     String datasetsRoot = datasets.contains("://") ? datasets : Path.of(datasets).toAbsolutePath().normalize().toString();
-    SparkSession spark = warehouse.session("planwatch run " + date);
+    JobRuns.Run run = new JobRuns.Run(UUID.randomUUID().toString(), "run", date, datasetsRoot, Instant.now());
+    WarehouseLock lock;
     try {
-      RunSummary summary =
-          new NightlyRun(spark, new DeltaTables(spark, warehouse.warehouse()), new RunSettings(datasetsRoot, date, maxQuarantined)).execute();
-      print(System.out, summary, date, datasetsRoot, (System.nanoTime() - start) / 1e9);
-      if (maxQuarantined >= 0 && summary.quarantined() > maxQuarantined) {
-        System.err.printf("planwatch: %d rows quarantined, more than --max-quarantined %d: see silver.quarantine%n",
-            summary.quarantined(), maxQuarantined);
-        return ExitCode.TOO_MANY_QUARANTINED;
-      }
-      return ExitCode.OK;
-    } finally {
-      spark.stop();
+      lock = WarehouseLock.acquire(warehouse.warehouse(), Duration.ofSeconds(waitForLock), "planwatch run " + run.runId() + " as of " + date);
+    } catch (WarehouseLock.BusyException e) {
+      System.err.println("planwatch: " + e.getMessage());
+      return ExitCode.BUSY;
     }
+    try (lock) {
+      SparkSession spark = warehouse.session("planwatch run " + date);
+      try {
+        return runLogged(spark, run, lock.held(), start);
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  /** The nightly run between its two rows in ops.job_runs (running, then succeeded or failed). */
+  private int runLogged(SparkSession spark, JobRuns.Run run, boolean exclusive, long start) {
+    DeltaTables tables = new DeltaTables(spark, warehouse.warehouse());
+    JobRuns log = new JobRuns(spark, tables);
+    if (exclusive) {
+      log.markAbandoned(run);
+    }
+    log.started(run);
+    LOG.info("run {} started (ops.job_runs)", run.runId());
+    NightlyRun nightly = new NightlyRun(spark, tables, new RunSettings(run.datasets(), run.asOf(), maxQuarantined));
+    RunSummary summary;
+    try {
+      summary = nightly.execute();
+    } catch (RuntimeException | Error e) {
+      log.failedQuietly(run, nightly.summary(), ExitCode.of(e), PlanwatchCli.oneLine(e));
+      throw e;
+    }
+    print(System.out, summary, run.asOf(), run.datasets(), (System.nanoTime() - start) / 1e9);
+    if (maxQuarantined >= 0 && summary.quarantined() > maxQuarantined) {
+      String message = String.format("%d rows quarantined, more than --max-quarantined %d: see silver.quarantine",
+          summary.quarantined(), maxQuarantined);
+      log.finished(run, summary, ExitCode.TOO_MANY_QUARANTINED, message);
+      System.err.println("planwatch: " + message);
+      return ExitCode.TOO_MANY_QUARANTINED;
+    }
+    log.finished(run, summary, ExitCode.OK, null);
+    LOG.info("run {} succeeded (ops.job_runs)", run.runId());
+    return ExitCode.OK;
   }
 
   private void print(PrintStream out, RunSummary summary, LocalDate date, String datasetsRoot, double seconds) {

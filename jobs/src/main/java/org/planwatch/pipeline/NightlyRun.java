@@ -56,6 +56,11 @@ public final class NightlyRun {
     this.settings = settings;
   }
 
+  /** What the run has written so far: complete after {@link #execute}, partial when it threw. */
+  public RunSummary summary() {
+    return summary;
+  }
+
   public RunSummary execute() {
     Timestamp now = Timestamp.from(Instant.now());
     Map<String, Dataset<Row>> bronze = bronze(now);
@@ -97,10 +102,14 @@ public final class NightlyRun {
       fileRows.add(RowFactory.create(p.table(), p.file(), p.line(), p.field(), p.value(), p.reason(), null));
     }
     Dataset<Row> fileProblems = spark.createDataFrame(fileRows, QUARANTINE_ROW);
-    Dataset<Row> all = silver.quarantine().unionByName(fileProblems).distinct().withColumn("first_seen_at", lit(now));
+    Dataset<Row> all = silver.quarantine().unionByName(fileProblems).distinct().withColumn("first_seen_at", lit(now)).localCheckpoint();
     WriteResult write = tables.merge(quarantine, all, null);
     record(write);
     summary.setQuarantined(write.rows());
+    // One row per table: small, whatever the input size (for ops.job_runs).
+    for (Row r : all.groupBy("table_name").count().collectAsList()) {
+      summary.quarantinedByTable().put(r.getString(0).replaceFirst("^silver\\.", ""), r.getLong(1));
+    }
     return persisted;
   }
 

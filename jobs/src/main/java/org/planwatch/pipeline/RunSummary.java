@@ -1,7 +1,9 @@
 package org.planwatch.pipeline;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.planwatch.delta.WriteResult;
 
 /** What a run wrote, for the summary line and the run log. */
@@ -9,6 +11,7 @@ public final class RunSummary {
   private final List<WriteResult> writes = new ArrayList<>();
   private long rowsRead;
   private long quarantined;
+  private final Map<String, Long> quarantinedByTable = new LinkedHashMap<>();
 
   public void add(WriteResult write) {
     writes.add(write);
@@ -32,5 +35,10 @@ public final class RunSummary {
 
   public void setQuarantined(long quarantined) {
     this.quarantined = quarantined;
+  }
+
+  /** Rows of silver.quarantine by the silver table they were meant for (unqualified name). */
+  public Map<String, Long> quarantinedByTable() {
+    return quarantinedByTable;
   }
 }

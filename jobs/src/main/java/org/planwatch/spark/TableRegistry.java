@@ -3,7 +3,9 @@ package org.planwatch.spark;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,7 +31,20 @@ public final class TableRegistry {
 
   /** Registers every Delta table under {@code <warehouse>/<layer>/<table>}; returns how many. */
   public static int registerAll(SparkSession spark, Warehouse warehouse) {
-    int count = 0;
+    Map<String, String> tables = deltaTables(spark, warehouse);
+    for (String layer : LAYERS) {
+      if (tables.keySet().stream().anyMatch(t -> t.startsWith(layer + "."))) {
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + layer + " LOCATION '" + warehouse.layerLocation(layer) + "'");
+      }
+    }
+    tables.forEach((name, location) -> spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '" + location + "'"));
+    LOG.debug("registered {} tables of {}", tables.size(), warehouse);
+    return tables.size();
+  }
+
+  /** The Delta tables under {@code <warehouse>/<layer>/<table>}: qualified name to location, layer by layer. */
+  public static Map<String, String> deltaTables(SparkSession spark, Warehouse warehouse) {
+    Map<String, String> out = new LinkedHashMap<>();
     for (String layer : LAYERS) {
       Path dir = new Path(warehouse.layerLocation(layer));
       try {
@@ -37,19 +52,18 @@ public final class TableRegistry {
         if (!fs.exists(dir)) {
           continue;
         }
-        spark.sql("CREATE DATABASE IF NOT EXISTS " + layer + " LOCATION '" + warehouse.layerLocation(layer) + "'");
-        for (FileStatus table : fs.listStatus(dir)) {
+        FileStatus[] entries = fs.listStatus(dir);
+        java.util.Arrays.sort(entries);
+        for (FileStatus table : entries) {
           String location = table.getPath().toString();
           if (table.isDirectory() && DeltaTable.isDeltaTable(spark, location)) {
-            spark.sql("CREATE TABLE IF NOT EXISTS " + layer + "." + table.getPath().getName() + " USING delta LOCATION '" + location + "'");
-            count++;
+            out.put(layer + "." + table.getPath().getName(), location);
           }
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot list " + dir, e);
       }
     }
-    LOG.debug("registered {} tables of {}", count, warehouse);
-    return count;
+    return out;
   }
 }
