@@ -1,7 +1,9 @@
 package org.planwatch.pipeline;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.planwatch.delta.WriteResult;
 
 /** What a run wrote, for the summary line and the run log. */
@@ -9,6 +11,19 @@ public final class RunSummary {
   private final List<WriteResult> writes = new ArrayList<>();
   private long rowsRead;
   private long quarantined;
+  private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+
+  /** Records the time of a stage that started at {@code startNanos}; returns now, the start of the next one. */
+  public long stageDone(String stage, long startNanos) {
+    long now = System.nanoTime();
+    stageSeconds.put(stage, (now - startNanos) / 1e9);
+    return now;
+  }
+
+  /** Seconds per stage (bronze, silver, gold, publish), in the order they ran. */
+  public Map<String, Double> stageSeconds() {
+    return stageSeconds;
+  }
 
   public void add(WriteResult write) {
     writes.add(write);
