@@ -107,23 +107,42 @@ public final class DuckDbPeer {
   }
 
   /** Compares peer_progress with planwatch's gold table; prints the counts and up to 10 differing rows. */
-  static boolean compare(Statement st, Path table) throws SQLException {
-    st.execute("CREATE TABLE delta_log AS SELECT * FROM read_json_auto('" + table + "/_delta_log/*.json', union_by_name = true, format = 'newline_delimited')");
+  /**
+   * The live data files of a Delta table, as a DuckDB list literal: added and not removed in its
+   * JSON commits. Refuses tables with deletion vectors.
+   */
+  static List<String> liveFiles(Statement st, Path table) throws SQLException {
+    st.execute("CREATE OR REPLACE TEMP TABLE delta_log AS SELECT * FROM read_json_auto('" + table
+        + "/_delta_log/*.json', union_by_name = true, format = 'newline_delimited')");
+    boolean deletionVectors;
     try {
-      if (count(st, "SELECT count(*) FROM delta_log WHERE \"add\".deletionVector IS NOT NULL") > 0) {
-        throw new IllegalStateException(table + " uses deletion vectors: the peer cannot read it from its files");
-      }
+      deletionVectors = count(st, "SELECT count(*) FROM delta_log WHERE \"add\".deletionVector IS NOT NULL") > 0;
     } catch (SQLException noDeletionVectorField) {
-      // no add action ever carried a deletion vector
+      deletionVectors = false; // no add action ever carried one
+    }
+    if (deletionVectors) {
+      throw new IllegalStateException(table + " uses deletion vectors: it cannot be read from its files alone");
+    }
+    boolean anyRemove;
+    try {
+      count(st, "SELECT count(remove) FROM delta_log");
+      anyRemove = true;
+    } catch (SQLException noRemoveField) {
+      anyRemove = false;
     }
     List<String> files = new ArrayList<>();
     try (ResultSet rs = st.executeQuery(
-        "SELECT \"add\".path FROM delta_log WHERE \"add\" IS NOT NULL "
-            + "EXCEPT SELECT remove.path FROM delta_log WHERE remove IS NOT NULL")) {
+        "SELECT \"add\".path FROM delta_log WHERE \"add\" IS NOT NULL"
+            + (anyRemove ? " EXCEPT SELECT remove.path FROM delta_log WHERE remove IS NOT NULL" : ""))) {
       while (rs.next()) {
         files.add("'" + table.resolve(java.net.URLDecoder.decode(rs.getString(1), StandardCharsets.UTF_8)) + "'");
       }
     }
+    return files;
+  }
+
+  static boolean compare(Statement st, Path table) throws SQLException {
+    List<String> files = liveFiles(st, table);
     st.execute("CREATE TABLE ours AS SELECT plan_id, region_code, indicator_code, as_of, target_met, achievement_rate, elapsed_share, progress_status "
         + "FROM read_parquet([" + String.join(", ", files) + "])");
     String keys = "o.plan_id = p.plan_id AND o.region_code = p.region_code AND o.indicator_code = p.indicator_code AND o.as_of = p.as_of";
