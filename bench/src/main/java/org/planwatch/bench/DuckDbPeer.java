@@ -100,7 +100,8 @@ public final class DuckDbPeer {
   }
 
   static long count(Statement st, String sql) throws SQLException {
-    try (ResultSet rs = st.executeQuery(sql)) {
+    // A statement of its own: DuckDB closes a statement whose query fails (the probes below may).
+    try (Statement own = st.getConnection().createStatement(); ResultSet rs = own.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

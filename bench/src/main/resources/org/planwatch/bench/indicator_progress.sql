@@ -230,9 +230,11 @@ layer4 AS (
       WHEN target_kind = 'level' THEN
         CASE WHEN base_value IS NULL THEN NULL WHEN target_met THEN 1.0
              ELSE (level - base_value) / NULLIF(target_value - base_value, 0) END
-      WHEN target_kind = 'cumulative' THEN least(1.0, cumulative / NULLIF(target_value, 0))
+      -- atMostOne: least() skips nulls in both engines, so null stays null explicitly
+      WHEN target_kind = 'cumulative' THEN
+        CASE WHEN cumulative / NULLIF(target_value, 0) IS NOT NULL THEN least(1.0, cumulative / NULLIF(target_value, 0)) END
       WHEN target_kind = 'annual_growth' THEN
-        CASE WHEN g > 0 THEN least(1.0, (CASE WHEN factor > 0 THEN ln(factor) END) / NULLIF(plan_years * ln(g + 1), 0)) END
+        CASE WHEN g > 0 AND factor > 0 AND plan_years * ln(g + 1) <> 0 THEN least(1.0, ln(factor) / (plan_years * ln(g + 1))) END
       WHEN target_kind = 'above_province_average' AND province_value IS NULL AND inc IS NOT NULL THEN
         CASE WHEN target_met THEN 1.0 ELSE (level - base_value) / NULLIF(inc, 0) END
       ELSE CASE WHEN target_met THEN 1.0 WHEN target_met = false THEN 0.0 END
