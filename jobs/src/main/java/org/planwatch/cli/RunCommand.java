@@ -51,6 +51,8 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long start = System.nanoTime();
+    // The JVM's own start time: start-up before main (class loading) counts in the total too.
+    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneId.of("Asia/Shanghai"));
     String datasetsRoot = datasets.contains("://") ? datasets : Path.of(datasets).toAbsolutePath().normalize().toString();
     JobRuns.Run run = new JobRuns.Run(UUID.randomUUID().toString(), "run", date, datasetsRoot, Instant.now());
@@ -63,8 +65,9 @@ public final class RunCommand implements Callable<Integer> {
     }
     try (lock) {
       SparkSession spark = warehouse.session("planwatch run " + date);
+      double sessionSeconds = (System.nanoTime() - start) / 1e9;
       try {
-        return runLogged(spark, run, lock.held(), start);
+        return runLogged(spark, run, lock.held(), start, sessionSeconds, jvmStart);
       } finally {
         spark.stop();
       }
@@ -72,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The nightly run between its two rows in ops.job_runs (running, then succeeded or failed). */
-  private int runLogged(SparkSession spark, JobRuns.Run run, boolean exclusive, long start) {
+  private int runLogged(SparkSession spark, JobRuns.Run run, boolean exclusive, long start, double sessionSeconds, long jvmStart) {
     DeltaTables tables = new DeltaTables(spark, warehouse.warehouse());
     JobRuns log = new JobRuns(spark, tables);
     if (exclusive) {
@@ -88,7 +91,8 @@ public final class RunCommand implements Callable<Integer> {
       log.failedQuietly(run, nightly.summary(), ExitCode.of(e), PlanwatchCli.oneLine(e));
       throw e;
     }
-    print(System.out, summary, run.asOf(), run.datasets(), (System.nanoTime() - start) / 1e9);
+    print(System.out, summary, run.asOf(), run.datasets(), (System.nanoTime() - start) / 1e9, sessionSeconds,
+        (System.currentTimeMillis() - jvmStart) / 1e3);
     if (maxQuarantined >= 0 && summary.quarantined() > maxQuarantined) {
       String message = String.format("%d rows quarantined, more than --max-quarantined %d: see silver.quarantine",
           summary.quarantined(), maxQuarantined);
@@ -101,14 +105,23 @@ public final class RunCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private void print(PrintStream out, RunSummary summary, LocalDate date, String datasetsRoot, double seconds) {
+  private void print(PrintStream out, RunSummary summary, LocalDate date, String datasetsRoot, double seconds,
+      double sessionSeconds, double sinceJvmStart) {
     out.printf("planwatch run as of %s%n  datasets  %s%n  warehouse %s%n%n", date, datasetsRoot, warehouse.warehouse());
-    out.printf("%-40s %9s %9s %9s %9s %8s%n", "table", "rows", "inserted", "updated", "deleted", "version");
+    out.printf("%-40s %9s %9s %9s %9s %8s %8s%n", "table", "rows", "inserted", "updated", "deleted", "version", "ms");
     for (WriteResult w : summary.writes()) {
-      out.printf("%-40s %9d %9d %9d %9d %8d%n", w.table(), w.rows(), w.inserted(), w.updated(), w.deleted(), w.version());
+      out.printf("%-40s %9d %9d %9d %9d %8d %8d%n", w.table(), w.rows(), w.inserted(), w.updated(), w.deleted(), w.version(), w.millis());
     }
     out.printf("%nrows read: %d, rows quarantined: %d%s%n", summary.rowsRead(), summary.quarantined(),
         summary.quarantined() > 0 ? " (SELECT * FROM silver.quarantine)" : "");
-    out.printf("done in %.1f s%n", seconds);
+    StringBuilder stages = new StringBuilder(String.format("session %.1f s", sessionSeconds));
+    summary.stageSeconds().forEach((stage, s) -> stages.append(String.format(", %s %.1f s", stage, s)));
+    long ensure = summary.writes().stream().mapToLong(WriteResult::ensureMillis).sum();
+    long difference = summary.writes().stream().mapToLong(WriteResult::differenceMillis).sum();
+    long merge = summary.writes().stream().mapToLong(WriteResult::mergeMillis).sum();
+    out.printf("stages: %s%n", stages);
+    out.printf("writes: ensure %.1f s, difference %.1f s, merge %.1f s over %d tables%n",
+        ensure / 1e3, difference / 1e3, merge / 1e3, summary.writes().size());
+    out.printf("done in %.1f s (%.1f s since JVM start)%n", seconds, sinceJvmStart);
   }
 }

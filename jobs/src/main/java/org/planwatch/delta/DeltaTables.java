@@ -147,10 +147,10 @@ public final class DeltaTables {
     }
     Difference diff = Difference.of(source, current, table);
     long t2 = System.nanoTime();
-    LOG.debug("{}: ensure {} ms, diff {} ms", table, (t1 - t0) / 1000000, (t2 - t1) / 1000000);
     DeltaTable target = DeltaTable.forPath(spark, warehouse.location(table));
     if (!diff.any()) {
-      return new WriteResult(table.qualifiedName(), diff.sourceRows(), 0, 0, 0, version(table));
+      return new WriteResult(table.qualifiedName(), diff.sourceRows(), 0, 0, 0, version(table),
+          millis(t0, t1), millis(t1, t2), 0);
     }
     String on = table.keys().stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
     String targetScope = scope == null ? null : qualify(scope, columns);
@@ -169,7 +169,13 @@ public final class DeltaTables {
     merge = merge.whenNotMatched().insertExpr(insert);
     merge = targetScope == null ? merge.whenNotMatchedBySource().delete() : merge.whenNotMatchedBySource(targetScope).delete();
     merge.execute();
-    return new WriteResult(table.qualifiedName(), diff.sourceRows(), diff.inserted(), diff.updated(), diff.deleted(), version(table));
+    long t3 = System.nanoTime();
+    return new WriteResult(table.qualifiedName(), diff.sourceRows(), diff.inserted(), diff.updated(), diff.deleted(), version(table),
+        millis(t0, t1), millis(t1, t2), millis(t2, t3));
+  }
+
+  private static long millis(long from, long to) {
+    return (to - from) / 1_000_000;
   }
 
   private long version(TableSchema table) {

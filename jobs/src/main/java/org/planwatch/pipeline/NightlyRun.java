@@ -63,11 +63,17 @@ public final class NightlyRun {
 
   public RunSummary execute() {
     Timestamp now = Timestamp.from(Instant.now());
+    long start = System.nanoTime();
     Map<String, Dataset<Row>> bronze = bronze(now);
+    start = summary.stageDone("bronze", start);
     SilverStage.Result silver = SilverStage.build(bronze);
     Map<String, Dataset<Row>> silverTables = silver(silver, now);
+    start = summary.stageDone("silver", start);
     gold(silverTables);
+    start = summary.stageDone("gold", start);
+    GoldViews.create(spark, settings.asOf());
     spark.catalog().clearCache();
+    summary.stageDone("publish", start);
     return summary;
   }
 
@@ -120,12 +126,12 @@ public final class NightlyRun {
     record(tables.merge(IndicatorProgress.SCHEMA, progress, "as_of <= DATE'" + settings.asOf() + "'"));
     Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
     record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress), null));
-    GoldViews.create(spark, settings.asOf());
   }
 
   private void record(WriteResult write) {
     summary.add(write);
-    LOG.info("{}: {} rows ({} inserted, {} updated, {} deleted) -> version {}",
-        write.table(), write.rows(), write.inserted(), write.updated(), write.deleted(), write.version());
+    LOG.info("{}: {} rows ({} inserted, {} updated, {} deleted) -> version {} in {} ms (ensure {}, difference {}, merge {})",
+        write.table(), write.rows(), write.inserted(), write.updated(), write.deleted(), write.version(), write.millis(),
+        write.ensureMillis(), write.differenceMillis(), write.mergeMillis());
   }
 }

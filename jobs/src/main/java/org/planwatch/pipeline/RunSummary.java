@@ -12,6 +12,19 @@ public final class RunSummary {
   private long rowsRead;
   private long quarantined;
   private final Map<String, Long> quarantinedByTable = new LinkedHashMap<>();
+  private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+
+  /** Records the time of a stage that started at {@code startNanos}; returns now, the start of the next one. */
+  public long stageDone(String stage, long startNanos) {
+    long now = System.nanoTime();
+    stageSeconds.put(stage, (now - startNanos) / 1e9);
+    return now;
+  }
+
+  /** Seconds per stage (bronze, silver, gold, publish), in the order they ran. */
+  public Map<String, Double> stageSeconds() {
+    return stageSeconds;
+  }
 
   public void add(WriteResult write) {
     writes.add(write);
