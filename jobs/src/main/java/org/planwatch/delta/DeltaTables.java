@@ -57,7 +57,12 @@ public final class DeltaTables {
       LOG.warn("{}: stored columns differ from the declared schema; recreating it", table);
       spark.sql("DROP TABLE IF EXISTS " + table.qualifiedName());
       builder(DeltaTable.createOrReplace(spark), table, location).execute();
-    } else if (!exists || !spark.catalog().tableExists(table.qualifiedName())) {
+      createdEmpty.add(table.qualifiedName());
+    } else if (!exists) {
+      builder(DeltaTable.createIfNotExists(spark), table, location).execute();
+      createdEmpty.add(table.qualifiedName());
+    } else if (!spark.catalog().tableExists(table.qualifiedName())) {
+      // A table on disk the catalog does not know (a new metastore): registered, rows kept.
       builder(DeltaTable.createIfNotExists(spark), table, location).execute();
     }
     syncConstraints(table);
@@ -65,6 +70,8 @@ public final class DeltaTables {
   }
 
   private final java.util.Set<String> ensured = new java.util.HashSet<>();
+  /** Tables this process created and has not written yet: known to be empty. */
+  private final java.util.Set<String> createdEmpty = new java.util.HashSet<>();
 
   private io.delta.tables.DeltaTableBuilder builder(
       io.delta.tables.DeltaTableBuilder builder, TableSchema table, String location) {
@@ -141,6 +148,17 @@ public final class DeltaTables {
 
   private WriteResult mergePersisted(TableSchema table, Dataset<Row> source, String scope, long t0, long t1) {
     List<String> columns = table.columnNames();
+    if (createdEmpty.remove(table.qualifiedName())) {
+      // Into a table just created, every row is an insert: an append writes the same rows as the
+      // MERGE would, without the difference join and the MERGE's join against an empty table.
+      long rows = source.count();
+      long t2 = System.nanoTime();
+      if (rows > 0) {
+        source.write().format("delta").mode("append").save(warehouse.location(table));
+      }
+      long t3 = System.nanoTime();
+      return new WriteResult(table.qualifiedName(), rows, rows, 0, 0, version(table), millis(t0, t1), millis(t1, t2), millis(t2, t3));
+    }
     Dataset<Row> current = spark.read().format("delta").load(warehouse.location(table));
     if (scope != null) {
       current = current.where(scope);
