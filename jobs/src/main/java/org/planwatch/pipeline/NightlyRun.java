@@ -19,9 +19,12 @@ import org.planwatch.delta.DeltaTables;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.gold.DistrictCityComparison;
 import org.planwatch.gold.GoldViews;
 import org.planwatch.gold.IndicatorProgress;
+import org.planwatch.gold.PlanConsistency;
 import org.planwatch.gold.PublishedReconciliation;
+import org.planwatch.gold.RegionScorecard;
 import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.silver.SilverStage;
 import org.slf4j.Logger;
@@ -121,9 +124,14 @@ public final class NightlyRun {
 
   private void gold(Map<String, Dataset<Row>> silver) {
     EvaluationSettings evaluation = EvaluationSettings.from(key -> spark.conf().get(key, null));
-    Dataset<Row> progress = IndicatorProgress.build(silver, settings.asOf(), evaluation);
+    Dataset<Row> progress = IndicatorProgress.build(silver, settings.asOf(), evaluation).localCheckpoint();
     // Rows for later dates (from a run with a later --as-of) are left alone.
-    record(tables.merge(IndicatorProgress.SCHEMA, progress, "as_of <= DATE'" + settings.asOf() + "'"));
+    String upToRunDate = "as_of <= DATE'" + settings.asOf() + "'";
+    record(tables.merge(IndicatorProgress.SCHEMA, progress, upToRunDate));
+    Dataset<Row> comparison = DistrictCityComparison.wide(silver, progress).localCheckpoint();
+    record(tables.merge(DistrictCityComparison.SCHEMA, comparison.select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)), upToRunDate));
+    record(tables.merge(PlanConsistency.SCHEMA, PlanConsistency.build(silver, comparison), upToRunDate));
+    record(tables.merge(RegionScorecard.SCHEMA, RegionScorecard.build(silver, progress), upToRunDate));
     Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
     record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress), null));
   }

@@ -93,6 +93,11 @@ public final class ProgressFormulas {
     return when(x.isNotNull(), least(lit(1.0), x));
   }
 
+  /** Average annual growth from {@code from} to {@code to} over {@code years}: (to / from)^(1/years) - 1; null unless both are positive. */
+  public static Column compoundGrowth(Column from, Column to, Column years) {
+    return when(from.gt(0).and(to.gt(0)).and(years.gt(0)), pow(to.divide(from), lit(1.0).divide(years)).minus(1));
+  }
+
   /** Rounded for comparisons, so that 0.45 computed as 0.44999999999 still counts as 0.45. */
   static Column exact(Column x) {
     return round(x, 9);

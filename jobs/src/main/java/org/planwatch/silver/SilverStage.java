@@ -231,6 +231,24 @@ public final class SilverStage {
     Column oneSided = col("city_indicator_code").isNull().or(col("district_indicator_code").isNull());
     c = c.check(oneSided.and(col("comparability").notEqual("no_counterpart")), "comparability", col("comparability"),
         lit("an indicator without counterpart must say no_counterpart"));
+    c = c.check(oneSided.unary_$bang().and(col("comparability").equalTo("no_counterpart")), "comparability", col("comparability"),
+        lit("no_counterpart needs one side empty: a matched pair says how comparable it is (not_comparable if not at all)"));
+    // The district plan must belong to a district or county of the city plan's region.
+    Dataset<Row> planRegion = valid("plan").select(col("plan_id").as("_xp"), col("region_code").as("_xr"));
+    Dataset<Row> parent = valid("region").select(col("region_code").as("_rr"), col("parent_code").as("_rparent"));
+    c = c.with(d -> d
+        .join(broadcast(planRegion.withColumnRenamed("_xp", "_cp").withColumnRenamed("_xr", "_city_region")),
+            d.col("city_plan_id").equalTo(col("_cp")), "left")
+        .join(broadcast(planRegion.withColumnRenamed("_xp", "_dp").withColumnRenamed("_xr", "_district_region")),
+            d.col("district_plan_id").equalTo(col("_dp")), "left")
+        .join(broadcast(parent), col("_district_region").equalTo(col("_rr")), "left")
+        // Canonical code: the city's code, so that every district of a city lines up under the same code.
+        .withColumn("canonical_code", coalesce(col("city_indicator_code"), col("district_indicator_code"))));
+    c = c.check(col("_city_region").isNotNull().and(col("_district_region").isNotNull())
+            .and(coalesce(col("_rparent").notEqual(col("_city_region")), lit(true))),
+        "district_plan_id", col("district_plan_id"),
+        format_string("the district plan's region %s is not a district or county of the city plan's region %s (datasets/regions parent_code)",
+            col("_district_region"), col("_city_region")));
     finish("indicator_crosswalk", c);
   }
 

@@ -1,0 +1,178 @@
+package org.planwatch.gold;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.StructField;
+import org.planwatch.rules.ComparisonFormulas;
+import org.planwatch.schema.Schemas;
+import org.planwatch.schema.TableSchema;
+
+/**
+ * gold.district_city_comparison: every row of silver.indicator_crosswalk at every evaluation date
+ * of the city plan and its districts' plans, with both sides' targets and latest evaluation from
+ * gold.indicator_progress, and the comparison of {@link ComparisonFormulas}. A district is added by
+ * adding its rows to datasets/ (regions, plans, indicators, plan_targets, observations,
+ * indicator_crosswalk): nothing here names a region.
+ */
+public final class DistrictCityComparison {
+  public static final TableSchema SCHEMA = Schemas.of("gold.district_city_comparison");
+
+  /** Per target, the columns that do not change with the evaluation date. */
+  private static final List<String> STATIC =
+      List.of("indicator_name_zh", "indicator_name_en", "unit", "category_zh", "category_en", "target_kind", "direction", "growth_model",
+          "base_value", "target_value", "target_text", "planned_growth_rate", "planned_cagr", "planned_annual_increment");
+
+  /** Per target and date, the latest evaluation. */
+  private static final List<String> DYNAMIC =
+      List.of("actual_value", "achievement_rate", "elapsed_share", "progress_status", "not_evaluable_reason");
+
+  private DistrictCityComparison() {}
+
+  /**
+   * @param silver valid silver tables by unqualified name
+   * @param progress gold.indicator_progress rows of this run (every date up to the run date)
+   */
+  public static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
+    return wide(silver, progress).select(finalColumns(SCHEMA));
+  }
+
+  /** Every column the formulas read and produce, before the table's selection: gold.plan_consistency sums it. */
+  public static Dataset<Row> wide(Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
+    Dataset<Row> rows = evaluationRows(silver, progress);
+    rows = withSide(rows, "city", silver, progress);
+    rows = withSide(rows, "district", silver, progress);
+    List<Column> all = new ArrayList<>();
+    all.add(col("*"));
+    all.addAll(ComparisonFormulas.columns());
+    rows = rows.select(all.toArray(Column[]::new))
+        .withColumn("indicator_name_en", coalesce(col("city_indicator_name_en"), col("district_indicator_name_en")))
+        .withColumn("category_zh", coalesce(col("city_category_zh"), col("district_category_zh")))
+        .withColumn("category_en", coalesce(col("city_category_en"), col("district_category_en")));
+    return rows;
+  }
+
+  /**
+   * The crosswalk pairs with their regions, at every date on which the city plan or any of its
+   * crosswalked district plans has an evaluation: one set of dates per city plan, so that all its
+   * districts line up (gold.plan_consistency sums them by date).
+   */
+  static Dataset<Row> evaluationRows(Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
+    Dataset<Row> plan = silver.get("plan").select(col("plan_id"), col("region_code"));
+    Dataset<Row> region = silver.get("region").select(col("region_code"), col("name_zh"), col("name_en"));
+    Dataset<Row> pairs =
+        silver.get("indicator_crosswalk")
+            .withColumnRenamed("note", "crosswalk_note")
+            .join(broadcast(plan.select(col("plan_id").as("_cp"), col("region_code").as("city_code"))), col("city_plan_id").equalTo(col("_cp")))
+            .join(broadcast(plan.select(col("plan_id").as("_dp"), col("region_code").as("district_code"))), col("district_plan_id").equalTo(col("_dp")))
+            .join(broadcast(region.select(col("region_code").as("_cr"), col("name_zh").as("city_name_zh"))), col("city_code").equalTo(col("_cr")))
+            .join(broadcast(region.select(col("region_code").as("_dr"), col("name_zh").as("district_name_zh"), col("name_en").as("district_name_en"))),
+                col("district_code").equalTo(col("_dr")))
+            .drop("_cp", "_dp", "_cr", "_dr");
+    Dataset<Row> plansOfCity =
+        pairs.select(col("city_plan_id"), col("city_plan_id").as("_member"))
+            .union(pairs.select(col("city_plan_id"), col("district_plan_id").as("_member")))
+            .distinct();
+    Dataset<Row> dates =
+        plansOfCity.join(progress.select(col("plan_id"), col("as_of")).distinct(), col("_member").equalTo(col("plan_id")))
+            .select(col("city_plan_id").as("_dates_city_plan"), col("as_of"))
+            .distinct();
+    return pairs.join(dates, col("city_plan_id").equalTo(col("_dates_city_plan"))).drop("_dates_city_plan");
+  }
+
+  /**
+   * Adds {@code side}_* columns: the target's static columns, its is_additive and plan years, and its
+   * latest evaluation with as_of up to the row's date.
+   */
+  static Dataset<Row> withSide(Dataset<Row> rows, String side, Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
+    String planId = side + "_plan_id";
+    String indicator = side + "_indicator_code";
+    String region = side + "_code";
+    // One row per target for the static columns (they are equal at every date).
+    Dataset<Row> firstRow =
+        progress.withColumn("_n", row_number().over(Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))))
+            .where(col("_n").equalTo(1));
+    List<Column> staticColumns = new ArrayList<>();
+    staticColumns.add(col("plan_id").as("_sp"));
+    staticColumns.add(col("region_code").as("_sr"));
+    staticColumns.add(col("indicator_code").as("_si"));
+    for (String c : STATIC) {
+      staticColumns.add(col(c).as(side + "_" + c));
+    }
+    Dataset<Row> statics = firstRow.select(staticColumns.toArray(Column[]::new));
+    Dataset<Row> indicatorInfo =
+        silver.get("indicator").select(col("plan_id").as("_ip"), col("indicator_code").as("_ii"), col("is_additive").as(side + "_is_additive"));
+    Dataset<Row> planInfo =
+        silver.get("plan").select(col("plan_id").as("_pp"),
+            col("period_end_year").minus(col("period_start_year")).plus(1).as(side + "_plan_years"));
+
+    Dataset<Row> withStatic =
+        rows.join(statics, col(planId).equalTo(col("_sp")).and(col(region).equalTo(col("_sr"))).and(col(indicator).equalTo(col("_si"))), "left")
+            .join(broadcast(indicatorInfo), col(planId).equalTo(col("_ip")).and(col(indicator).equalTo(col("_ii"))), "left")
+            .join(broadcast(planInfo), col(planId).equalTo(col("_pp")), "left")
+            .drop("_sp", "_sr", "_si", "_ip", "_ii", "_pp");
+
+    // Latest evaluation of the target up to each row's date.
+    List<Column> dynamicColumns = new ArrayList<>();
+    dynamicColumns.add(col("plan_id").as("_lp"));
+    dynamicColumns.add(col("region_code").as("_lr"));
+    dynamicColumns.add(col("indicator_code").as("_li"));
+    dynamicColumns.add(col("as_of").as("_evaluated_at"));
+    // A placeholder row (no actual yet) sits at the base date: its date is not an actual's.
+    dynamicColumns.add(when(col("actual_value").isNotNull(), col("as_of")).as(side + "_actual_as_of"));
+    for (String c : DYNAMIC) {
+      dynamicColumns.add(col(c).as(side + "_" + c));
+    }
+    Dataset<Row> evaluations = progress.select(dynamicColumns.toArray(Column[]::new));
+    List<String> key = SCHEMA.keys();
+    Dataset<Row> latest =
+        withStatic.select(Stream.concat(key.stream().map(k -> col(k)), Stream.of(col(planId).as("_plan"), col(region).as("_region"),
+                col(indicator).as("_indicator"))).toArray(Column[]::new))
+            .join(evaluations, col("_plan").equalTo(col("_lp")).and(col("_region").equalTo(col("_lr"))).and(col("_indicator").equalTo(col("_li")))
+                .and(col("_evaluated_at").leq(col("as_of"))))
+            .withColumn("_n", row_number().over(Window.partitionBy(key.stream().map(k -> col(k)).toArray(Column[]::new))
+                .orderBy(col("_evaluated_at").desc())))
+            .where(col("_n").equalTo(1))
+            .drop("_n", "_evaluated_at", "_plan", "_region", "_indicator", "_lp", "_lr", "_li");
+    for (String k : key) {
+      latest = latest.withColumnRenamed(k, "_k_" + k);
+    }
+    // By name: the key columns exist only on the left, their renamed copies only on the right.
+    Column on = null;
+    for (String k : key) {
+      Column eq = col(k).equalTo(col("_k_" + k));
+      on = on == null ? eq : on.and(eq);
+    }
+    Dataset<Row> joined = withStatic.join(latest, on, "left");
+    for (String k : key) {
+      joined = joined.drop("_k_" + k);
+    }
+    return joined;
+  }
+
+  /** The schema's columns, cast, doubles rounded to 10 decimals as in gold.indicator_progress. */
+  public static Column[] finalColumns(TableSchema schema) {
+    List<Column> out = new ArrayList<>();
+    for (StructField f : schema.columns().fields()) {
+      Column c = col(f.name()).cast(f.dataType());
+      if (f.dataType() instanceof DoubleType) {
+        c = round(c, 10);
+      }
+      out.add(c.as(f.name()));
+    }
+    return out.toArray(Column[]::new);
+  }
+}
