@@ -63,8 +63,8 @@ class BadInputTest {
             + "330502,gdp,2022-01-01,2022-12-31,2022,level,850,850,,,test,test,2,\n", StandardCharsets.UTF_8);
     Files.writeString(datasets.resolve("indicators/zz_test.csv"), String.join("\n",
         "plan_id,indicator_code,seq,name_zh,name_en,unit,category_zh,category_en,attribute,direction,growth_model,measure_type,is_additive,source_doc,source_table,source_line,note",
-        "huzhou_14,test_flat,90,测试持平,Test flat,%,测试,Test,expected,higher_better,linear,ratio,false,test,test,2,",
-        "huzhou_14,test_kind,91,测试类型,Test kind,%,测试,Test,expected,lower_better,linear,ratio,false,test,test,3,",
+        "huzhou_14,test_flat,90,测试持平,Test flat,%,测试,Test,expected,higher_better,linear,stock,false,test,test,2,",
+        "huzhou_14,test_kind,91,测试类型,Test kind,%,测试,Test,expected,lower_better,linear,stock,false,test,test,3,",
         ""), StandardCharsets.UTF_8);
     Files.writeString(datasets.resolve("plan_targets/zz_faults.csv"), String.join("\n",
         "plan_id,region_code,indicator_code,base_year,base_value,base_text,target_year,target_value,target_text,target_kind,planned_growth_text,planned_growth_value,planned_growth_kind,source_doc,source_table,source_line,note",
@@ -77,12 +77,12 @@ class BadInputTest {
     spark = TestSpark.session();
   }
 
-  /** file:line:field -> reason, for the corpus files. */
+  /** file:line:field -> reason [value], for the corpus files. */
   private static Map<String, String> quarantined() {
     TestWarehouses.use(built.warehouse());
-    List<Row> rows = spark.sql("SELECT input_file, input_line, field, reason FROM silver.quarantine WHERE input_file LIKE '%zz_%'").collectAsList();
+    List<Row> rows = spark.sql("SELECT input_file, input_line, field, reason, value FROM silver.quarantine WHERE input_file LIKE '%zz_%'").collectAsList();
     return rows.stream().collect(Collectors.toMap(
-        r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getString(2), r -> r.getString(3), (a, b) -> a + " | " + b, TreeMap::new));
+        r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getString(2), r -> r.getString(3) + " [value " + r.getString(4) + "]", (a, b) -> a + " | " + b, TreeMap::new));
   }
 
   private static void assertQuarantined(String where, String reasonPart) {
@@ -94,7 +94,7 @@ class BadInputTest {
 
   @Test
   void shortRowIsQuarantinedWithItsLine() {
-    assertQuarantined("observations/zz_faults.csv:3:(row)", "fields");
+    assertQuarantined("observations/zz_faults.csv:3:(record)", "wrong number of fields: expected 14, found 3");
   }
 
   @Test
@@ -104,17 +104,17 @@ class BadInputTest {
 
   @Test
   void percentSignIsExplained() {
-    assertQuarantined("observations/zz_faults.csv:5:value", "%");
+    assertQuarantined("observations/zz_faults.csv:5:value", "percent sign in a number");
   }
 
   @Test
   void unknownRegionIsQuarantined() {
-    assertQuarantined("observations/zz_faults.csv:6:region_code", "339998");
+    assertQuarantined("observations/zz_faults.csv:6:region_code", "unknown region code (not in datasets/regions) [value 339998]");
   }
 
   @Test
   void duplicateKeyKeepsTheFirstRowAndQuarantinesTheSecond() {
-    assertQuarantined("observations/zz_faults.csv:7:(key)", "duplicate key");
+    assertQuarantined("observations/zz_faults.csv:7:region_code", "duplicate key (region_code, indicator_code, period_start, period_end, value_kind, statistical_scope): first given at observations/huzhou.csv:3");
     TestWarehouses.use(built.warehouse());
     assertEquals(3850.0, spark.sql("SELECT value FROM silver.observation WHERE region_code = '330500' AND indicator_code = 'gdp'"
         + " AND period_end = DATE'2022-12-31' AND value_kind = 'level'").first().getDouble(0));
@@ -122,7 +122,7 @@ class BadInputTest {
 
   @Test
   void gbkFileIsRejectedAsNotUtf8() {
-    assertQuarantined("observations/zz_gbk.csv:2:(row)", "UTF-8");
+    assertQuarantined("observations/zz_gbk.csv:2:(record)", "not valid UTF-8");
   }
 
   @Test
