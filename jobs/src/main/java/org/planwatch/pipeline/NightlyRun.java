@@ -19,6 +19,8 @@ import org.planwatch.delta.DeltaTables;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.gold.CommitmentIndicatorLink;
+import org.planwatch.gold.CommitmentScorecard;
 import org.planwatch.gold.DistrictCityComparison;
 import org.planwatch.gold.GoldViews;
 import org.planwatch.gold.IndicatorProgress;
@@ -42,7 +44,8 @@ public final class NightlyRun {
   /** The input tables, in the order they are read. */
   public static final List<String> INPUT_TABLES =
       List.of("region", "plan", "indicator", "plan_target", "plan_revision", "observation",
-          "published_evaluation", "published_figure", "reconciliation_note", "indicator_crosswalk", "commitment");
+          "published_evaluation", "published_figure", "reconciliation_note", "indicator_crosswalk", "commitment",
+          "commitment_link");
 
   private static final StructType QUARANTINE_ROW =
       StructType.fromDDL("table_name STRING, input_file STRING, input_line BIGINT, field STRING, value STRING, reason STRING, record STRING");
@@ -134,6 +137,8 @@ public final class NightlyRun {
     record(tables.merge(RegionScorecard.SCHEMA, RegionScorecard.build(silver, progress), upToRunDate));
     Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
     record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress), null));
+    record(tables.merge(CommitmentScorecard.SCHEMA, CommitmentScorecard.build(silver), null));
+    record(tables.merge(CommitmentIndicatorLink.SCHEMA, CommitmentIndicatorLink.build(silver, allProgress, settings.asOf()), null));
   }
 
   private void record(WriteResult write) {

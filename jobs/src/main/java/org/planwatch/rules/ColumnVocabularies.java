@@ -32,6 +32,10 @@ public final class ColumnVocabularies {
     put("reconciliation_note", "category", List.of("different_base", "mixed_bases", "other_statistical_scope", "different_price_basis", "different_period",
         "formula_not_stated", "other_inputs", "document_judgement"));
     put("reconciliation_note", "source_kind", List.of("table_evaluation", "table_derived_column", "prose"));
+    put("commitment_quantity", "source_field", Vocabulary.codes(Vocabulary.CommitmentField.class));
+    put("commitment_quantity", "role", Vocabulary.codes(Vocabulary.QuantityRole.class));
+    put("commitment_quantity", "bound", Vocabulary.codes(Vocabulary.QuantityBound.class));
+    put("commitment_link", "relation", Vocabulary.codes(Vocabulary.CommitmentLinkRelation.class));
     put("reconciliation_note", "measure", union(Vocabulary.codes(ProgressMeasure.class), List.of("progress_status", "expected_attainment")));
   }
 

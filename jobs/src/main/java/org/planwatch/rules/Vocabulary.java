@@ -370,4 +370,106 @@ public final class Vocabulary {
       return zh;
     }
   }
+
+  /** Which text of a commitment a quantity was found in. */
+  public enum CommitmentField implements Coded {
+    ITEM("item", "承诺事项"),
+    TARGET("target", "年度目标"),
+    RESULT("result", "完成情况");
+
+    private final String code;
+    private final String zh;
+
+    CommitmentField(String code, String zh) {
+      this.code = code;
+      this.zh = zh;
+    }
+
+    @Override
+    public String code() {
+      return code;
+    }
+
+    @Override
+    public String zh() {
+      return zh;
+    }
+  }
+
+  /** What a quantity of a commitment states: a target, an achieved figure, a stated completion rate, or a size class inside the description of what is counted (3亿元以上项目300个: 3亿元 is a threshold). */
+  public enum QuantityRole implements Coded {
+    TARGET("target", "目标值"),
+    ACHIEVED("achieved", "完成值"),
+    COMPLETION_RATE("completion_rate", "完成率"),
+    THRESHOLD("threshold", "门槛值");
+
+    private final String code;
+    private final String zh;
+
+    QuantityRole(String code, String zh) {
+      this.code = code;
+      this.zh = zh;
+    }
+
+    @Override
+    public String code() {
+      return code;
+    }
+
+    @Override
+    public String zh() {
+      return zh;
+    }
+  }
+
+  /** How a quantity binds: as stated, at least (以上, 不少于, 超, 多/余), at most (以内, ≤, 控制在), or about (约, 左右). */
+  public enum QuantityBound implements Coded {
+    AS_STATED("as_stated", "按所述"),
+    AT_LEAST("at_least", "不低于"),
+    AT_MOST("at_most", "不高于"),
+    ABOUT("about", "左右");
+
+    private final String code;
+    private final String zh;
+
+    QuantityBound(String code, String zh) {
+      this.code = code;
+      this.zh = zh;
+    }
+
+    @Override
+    public String code() {
+      return code;
+    }
+
+    @Override
+    public String zh() {
+      return zh;
+    }
+  }
+
+  /** How a commitment speaks to a plan indicator: the same measure (same definition and unit), a related measure (same subject, other definition, scope or period), or an action that contributes to it without a comparable figure. */
+  public enum CommitmentLinkRelation implements Coded {
+    SAME_MEASURE("same_measure", "同一指标口径"),
+    RELATED_MEASURE("related_measure", "相关指标口径"),
+    CONTRIBUTES("contributes", "促进该指标");
+
+    private final String code;
+    private final String zh;
+
+    CommitmentLinkRelation(String code, String zh) {
+      this.code = code;
+      this.zh = zh;
+    }
+
+    @Override
+    public String code() {
+      return code;
+    }
+
+    @Override
+    public String zh() {
+      return zh;
+    }
+  }
 }

@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -55,6 +57,8 @@ public final class SilverStage {
     stage.reconciliationNote();
     stage.indicatorCrosswalk();
     stage.commitment();
+    stage.commitmentQuantity();
+    stage.commitmentLink();
     Dataset<Row> quarantine = stage.quarantined.stream().reduce(Dataset::unionByName).orElseThrow();
     return new Result(stage.valid, quarantine);
   }
@@ -257,5 +261,29 @@ public final class SilverStage {
     c = c.check(col("target_text").isNull().and(col("result_text").isNull()), "target_text", lit(null),
         lit("a commitment needs a target_text or a result_text"));
     finish("commitment", c);
+  }
+
+  /** Derived, not read: every commitment's quantities. A text without any is qualitative, not a problem. */
+  private void commitmentQuantity() {
+    valid.put("commitment_quantity", CommitmentQuantities.extract(valid("commitment")));
+  }
+
+  private void commitmentLink() {
+    Checked c = typed("commitment_link");
+    List<String> commitmentKey = List.of("year", "department_zh", "item_seq");
+    c = c.requireKnown(commitmentKey, valid("commitment"), commitmentKey,
+        "no such commitment (year, department_zh, item_seq not in datasets/commitments)");
+    c = c.requireKnown(List.of("plan_id", "indicator_code"), valid("indicator"), List.of("plan_id", "indicator_code"),
+        "indicator not in the plan's catalogue (datasets/indicators)");
+    // The evidence must be the commitment's own words, so that a reader finds it and the gold table
+    // can pick the quantities it contains.
+    Dataset<Row> texts = valid("commitment").select(col("year").as("_cy"), col("department_zh").as("_cd"), col("item_seq").as("_cs"),
+        concat_ws("\n", col("item_zh"), col("target_text"), col("result_text")).as("_commitment_text"));
+    c = c.with(d -> d.join(broadcast(texts),
+        d.col("year").equalTo(col("_cy")).and(d.col("department_zh").equalTo(col("_cd"))).and(d.col("item_seq").equalTo(col("_cs"))), "left"));
+    c = c.check(col("_commitment_text").isNotNull().and(col("evidence_text").isNotNull())
+            .and(expr("instr(_commitment_text, evidence_text)").equalTo(0)),
+        "evidence_text", col("evidence_text"), lit("evidence_text does not occur in the commitment's item, target or result text"));
+    finish("commitment_link", c);
   }
 }
