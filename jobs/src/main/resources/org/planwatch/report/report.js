@@ -76,12 +76,21 @@
         },
         legend: { top: 50, data: ['实现度 achievement', '时间进度 elapsed share'] },
         grid: { left: 230, right: 60, top: 90, bottom: 30 },
-        xAxis: { type: 'value', max: 1, axisLabel: { formatter: function (v) { return Math.round(v * 100) + '%'; } } },
+        // Indicators moving away from their target can reach -400%: the axis stops at -100%, the label keeps the figure.
+        xAxis: {
+          type: 'value', max: 1, min: function (extent) { return Math.max(Math.min(extent.min, 0), -1); },
+          axisLabel: { formatter: function (v) { return Math.round(v * 100) + '%'; } }
+        },
         yAxis: nameAxis(items),
         series: [
           {
             name: '实现度 achievement', type: 'bar', barWidth: 14, itemStyle: { color: '#78909c' },
-            data: items.map(function (i) { return { value: i.achievementRate, itemStyle: { color: STATUS_COLOR[i.status] } }; }),
+            data: items.map(function (i) {
+              return {
+                value: i.achievementRate, itemStyle: { color: STATUS_COLOR[i.status] },
+                label: i.achievementRate < 0 ? { position: 'insideLeft', color: '#fff' } : {}
+              };
+            }),
             label: { show: true, position: 'right', formatter: function (p) { return pct(p.value); }, fontSize: 10 }
           },
           {
