@@ -6,8 +6,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
@@ -77,7 +79,7 @@ public final class DashboardQuery {
                     + " FROM (SELECT *, max(target_year) OVER (PARTITION BY plan_id) AS plan_target_year FROM " + PROGRESS
                     + "       WHERE region_code = :region AND as_of <= :as_of))"
                     + " WHERE latest = 1 AND plan_rank = 1 ORDER BY category_en, indicator_code",
-                java.util.Map.of("region", regionCode, "as_of", asOf))
+                Map.<String, Object>of("region", regionCode, "as_of", asOf))
             .collectAsList();
     if (rows.isEmpty()) {
       return null;
@@ -147,15 +149,20 @@ public final class DashboardQuery {
           COMPARISON, List.of());
     }
     String columns = String.join(", ", COMPARISON_COLUMNS);
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("as_of", asOf);
+    for (int i = 0; i < regionCodes.size(); i++) {
+      args.put("region" + i, regionCodes.get(i));
+    }
+    String regions = args.keySet().stream().filter(k -> k.startsWith("region")).map(k -> ":" + k).collect(Collectors.joining(", "));
     List<Row> rows =
         spark.sql(
                 "SELECT " + columns + " FROM (SELECT " + columns + ","
                     + "   row_number() OVER (PARTITION BY city_plan_id, district_plan_id, canonical_code ORDER BY as_of DESC) AS latest"
                     + " FROM " + COMPARISON + " WHERE as_of <= :as_of"
-                    + "   AND array_contains(:regions, city_code) AND array_contains(:regions, district_code))"
+                    + "   AND city_code IN (" + regions + ") AND district_code IN (" + regions + "))"
                     + " WHERE latest = 1 ORDER BY district_code, canonical_code",
-                java.util.Map.of("as_of", asOf, "regions", org.apache.spark.sql.functions.array(
-                    regionCodes.stream().map(org.apache.spark.sql.functions::lit).toArray(org.apache.spark.sql.Column[]::new))))
+                args)
             .collectAsList();
     List<Dashboard.Pair> pairs = rows.stream().map(DashboardQuery::pair).collect(Collectors.toList());
     String note = pairs.isEmpty()
