@@ -105,14 +105,15 @@ class ReportPageTest {
    */
   @Test
   void comparisonSectionReadsTheDistrictCityTableWhenItExists() {
+    // Figures typed DOUBLE (suffix D) as in the table's DDL; plain SQL literals would be DECIMAL.
     SparkSession spark = TestSpark.session();
     assumeFalse(spark.catalog().tableExists(DashboardQuery.COMPARISON), "the warehouse has the real table: see headlessChromiumDrawsEveryChart");
     spark.sql("CREATE VIEW " + DashboardQuery.COMPARISON + " AS SELECT * FROM VALUES"
         + " ('huzhou_14', 'wuxing_14', 'gdp', DATE'2020-12-31', '330500', '330502', '吴兴区', 'Wuxing District', '地区生产总值（GDP）',"
-        + "  '生产总值（GDP）', 'Gross domestic product', 'same_definition', 'cagr', 0.0933, 0.0584, 0.235, 0.2, CAST(NULL AS DOUBLE),"
+        + "  '生产总值（GDP）', 'Gross domestic product', 'same_definition', 'cagr', 0.0933D, 0.0584D, 0.235D, 0.2D, CAST(NULL AS DOUBLE),"
         + "  CAST(NULL AS DOUBLE), CAST(NULL AS STRING), CAST(NULL AS STRING), '5000', '1000', 'less_ambitious', 'district plans 5.84% a year, the city 9.33%'),"
         + " ('huzhou_14', 'wuxing_14', 'gdp', DATE'2019-12-31', '330500', '330502', '吴兴区', 'Wuxing District', 'older row',"
-        + "  'older row', 'older row', 'same_definition', 'cagr', 0.1, 0.1, 0.2, 0.2, NULL, NULL, NULL, NULL, '', '', '', '')"
+        + "  'older row', 'older row', 'same_definition', 'cagr', 0.1D, 0.1D, 0.2D, 0.2D, NULL, NULL, NULL, NULL, '', '', '', '')"
         + " AS t(" + String.join(", ", DashboardQuery.COMPARISON_COLUMNS) + ")");
     try {
       Dashboard.Comparison comparison = new DashboardQuery(spark).comparison(TestWarehouses.MID_TERM, REGIONS);
