@@ -1,16 +1,17 @@
 package org.planwatch.cli;
 
 import java.io.PrintWriter;
+import org.planwatch.report.ReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The planwatch command line: {@code planwatch run | sql | ...}. */
+/** The planwatch command line: {@code planwatch run | sql | report | ...}. */
 @Command(
     name = "planwatch",
     mixinStandardHelpOptions = true,
     version = "planwatch 0.1.0",
     description = "Monitors five-year-plan targets of a city and its districts in Delta Lake tables.",
-    subcommands = {RunCommand.class, SqlCommand.class, MaintainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, SqlCommand.class, ReportCommand.class, MaintainCommand.class, CommandLine.HelpCommand.class})
 public final class PlanwatchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
