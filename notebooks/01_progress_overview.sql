@@ -7,9 +7,10 @@
 -- It reads the bi views (docs/bi.md); percentages are already in percent (36.1 = 36.1%).
 --
 -- What it shows for the curated datasets as of 2023-12-31 (checked by ServeEndToEndTest):
--- expect: Huzhou
--- expect: | slow
--- expect: ██████████
+-- expect: Huzhou City
+-- expect: 进度偏慢
+-- expect: Gross domestic product
+-- expect: ███████▏············
 -- =====================================================================================================
 
 
@@ -18,13 +19,13 @@
 --    evaluated yet (no actual after the base, a province average needed) are counted apart.
 SELECT r.region_name,
        f.plan_id,
-       coalesce(f.progress_status, 'not evaluable') AS progress_status,
+       coalesce(f.progress_status_en, 'not evaluable') AS progress_status,
        coalesce(f.progress_status_zh, '暂不能评估')    AS progress_status_zh,
        count(*)                                      AS targets
 FROM bi.fact_progress f
 JOIN bi.dim_region r USING (region_code)
 WHERE f.is_latest
-GROUP BY r.region_name, f.plan_id, f.progress_status, f.progress_status_zh
+GROUP BY r.region_name, f.plan_id, f.progress_status_en, f.progress_status_zh
 ORDER BY f.plan_id, targets DESC;
 
 

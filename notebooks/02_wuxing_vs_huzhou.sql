@@ -6,9 +6,10 @@
 -- 13th plan. Run it: bin/planwatch-beeline -u jdbc:hive2://127.0.0.1:10000/default -f notebooks/02_wuxing_vs_huzhou.sql
 --
 -- What it shows for the curated datasets (checked by ServeEndToEndTest):
--- expect: gdp
+-- expect: 752.8
 -- expect: 23.5
--- expect: wuxing_13
+-- expect: no actual after the 2020 base yet
+-- expect: Per capita disposable income of urban residents
 -- =====================================================================================================
 
 

@@ -111,7 +111,8 @@ public final class BiViews {
     c.add(percent("elapsed_share", "elapsed_time_percent", "Share of the plan period elapsed in percent, 40 = 2 of 5 years | 时间进度（%）"));
     c.add(col("round((achievement_rate - elapsed_share) * 100, 1)", "ahead_of_time_points",
         "Achievement minus elapsed time in percentage points; below -5 is rated slow | 实现度与时间进度之差（百分点，低于-5为偏慢）"));
-    c.add(col("progress_status_en", "progress_status", "ahead, normal or slow against elapsed time | 进度评价（英文）"));
+    c.add(same(progress, "progress_status"));
+    c.add(col("progress_status_en", "progress_status_en", "ahead of schedule, on schedule or behind schedule | 进度评价（英文）"));
     c.add(col("progress_status_zh", "progress_status_zh", "进度超前, 进度正常, 进度偏慢 | 进度评价"));
     c.add(same(progress, "target_met"));
     c.add(same(progress, "moving_away"));
@@ -180,7 +181,7 @@ public final class BiViews {
     spark.sql("CREATE OR REPLACE VIEW " + qualified + " ("
         + columns.stream().map(c -> "`" + c.name() + "` COMMENT " + quote(c.comment())).collect(Collectors.joining(", "))
         + ") COMMENT " + quote(comment) + " AS SELECT "
-        + columns.stream().map(Column::expression).collect(Collectors.joining(", "))
+        + columns.stream().map(c -> c.expression() + " AS `" + c.name() + "`").collect(Collectors.joining(", "))
         + " FROM " + from);
     return qualified;
   }

@@ -6,6 +6,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.serve.BindPolicy;
 import org.planwatch.serve.MetastoreServer;
+import org.planwatch.serve.PasswordFile;
 import org.planwatch.serve.ThriftServer;
 import org.planwatch.spark.MetastoreMode;
 import org.planwatch.spark.TableRegistry;
@@ -36,8 +37,27 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Port of the Derby network server sharing the embedded metastore (127.0.0.1 only). Default: a free port.")
   int metastorePort;
 
+  @Option(names = "--password-file", paramLabel = "FILE",
+      description = "Check logins against this file of users (written by --add-user): enough authentication for --host.")
+  java.nio.file.Path passwordFile;
+
+  @Option(names = "--add-user", paramLabel = "NAME",
+      description = "Set NAME's password in --password-file (read from the terminal, or one line of standard input) and exit.")
+  String addUser;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, java.io.IOException {
+    if (addUser != null) {
+      return addUser();
+    }
+    if (passwordFile != null) {
+      if (!java.nio.file.Files.isRegularFile(passwordFile) || java.nio.file.Files.size(passwordFile) == 0) {
+        throw new IllegalArgumentException("--password-file " + passwordFile + " has no users: add one with --add-user NAME");
+      }
+      warehouse.conf.put(BindPolicy.AUTHENTICATION, "CUSTOM");
+      warehouse.conf.put("hive.server2.custom.authentication.class", PasswordFile.class.getName());
+      warehouse.conf.put(PasswordFile.SETTING, passwordFile.toAbsolutePath().toString());
+    }
     BindPolicy.check(host, authentication());
     warehouse.conf.put(ThriftServer.BIND_HOST, host);
     warehouse.conf.put(ThriftServer.PORT, Integer.toString(port));
@@ -75,6 +95,31 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("planwatch serve: stop with Ctrl-C or SIGTERM");
     System.out.flush();
     stopped.await();
+    return ExitCode.OK;
+  }
+
+  private int addUser() throws java.io.IOException {
+    if (passwordFile == null) {
+      throw new IllegalArgumentException("--add-user needs --password-file FILE");
+    }
+    char[] password;
+    java.io.Console console = System.console();
+    if (console != null) {
+      password = console.readPassword("password for %s: ", addUser);
+      if (!java.util.Arrays.equals(password, console.readPassword("again: "))) {
+        System.err.println("planwatch serve: the passwords differ; nothing changed");
+        return ExitCode.USAGE;
+      }
+    } else {
+      String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+      password = line == null ? new char[0] : line.toCharArray();
+    }
+    if (password.length == 0) {
+      System.err.println("planwatch serve: empty password; nothing changed");
+      return ExitCode.USAGE;
+    }
+    PasswordFile.setPassword(passwordFile, addUser, password);
+    System.out.println("planwatch serve: password of " + addUser + " set in " + passwordFile);
     return ExitCode.OK;
   }
 
