@@ -1,5 +1,13 @@
 package org.planwatch.cli;
 
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
@@ -39,19 +47,19 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--password-file", paramLabel = "FILE",
       description = "Check logins against this file of users (written by --add-user): enough authentication for --host.")
-  java.nio.file.Path passwordFile;
+  Path passwordFile;
 
   @Option(names = "--add-user", paramLabel = "NAME",
       description = "Set NAME's password in --password-file (read from the terminal, or one line of standard input) and exit.")
   String addUser;
 
   @Override
-  public Integer call() throws InterruptedException, java.io.IOException {
+  public Integer call() throws InterruptedException, IOException {
     if (addUser != null) {
       return addUser();
     }
     if (passwordFile != null) {
-      if (!java.nio.file.Files.isRegularFile(passwordFile) || java.nio.file.Files.size(passwordFile) == 0) {
+      if (!Files.isRegularFile(passwordFile) || Files.size(passwordFile) == 0) {
         throw new IllegalArgumentException("--password-file " + passwordFile + " has no users: add one with --add-user NAME");
       }
       warehouse.conf.put(BindPolicy.AUTHENTICATION, "CUSTOM");
@@ -98,20 +106,20 @@ public final class ServeCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private int addUser() throws java.io.IOException {
+  private int addUser() throws IOException {
     if (passwordFile == null) {
       throw new IllegalArgumentException("--add-user needs --password-file FILE");
     }
     char[] password;
-    java.io.Console console = System.console();
+    Console console = System.console();
     if (console != null) {
       password = console.readPassword("password for %s: ", addUser);
-      if (!java.util.Arrays.equals(password, console.readPassword("again: "))) {
+      if (!Arrays.equals(password, console.readPassword("again: "))) {
         System.err.println("planwatch serve: the passwords differ; nothing changed");
         return ExitCode.USAGE;
       }
     } else {
-      String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+      String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
       password = line == null ? new char[0] : line.toCharArray();
     }
     if (password.length == 0) {
