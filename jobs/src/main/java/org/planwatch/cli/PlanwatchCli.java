@@ -5,13 +5,14 @@ import org.planwatch.report.ReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The planwatch command line: {@code planwatch run | sql | report | ...}. */
+/** The planwatch command line: {@code planwatch run | sql | serve | report | maintain}. */
 @Command(
     name = "planwatch",
     mixinStandardHelpOptions = true,
     version = "planwatch 0.1.0",
     description = "Monitors five-year-plan targets of a city and its districts in Delta Lake tables.",
-    subcommands = {RunCommand.class, SqlCommand.class, ReportCommand.class, MaintainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, SqlCommand.class, ServeCommand.class, ReportCommand.class, MaintainCommand.class,
+        CommandLine.HelpCommand.class})
 public final class PlanwatchCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.planwatch.bi.BiViews;
 import org.planwatch.bronze.CsvInput;
 import org.planwatch.bronze.FileProblem;
 import org.planwatch.delta.DeltaTables;
@@ -33,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The nightly job: datasets -> bronze -> silver -> gold. Each stage hands its rows to the next as
+ * The nightly job: datasets -> bronze -> silver -> gold, then the bi views. Each stage hands its rows to the next as
  * local checkpoints: after the MERGE a table holds exactly those rows, re-reading a Delta table costs
  * a state reconstruction per table (the biggest fixed cost of a small run), and a checkpoint cuts the
  * lineage, so gold's many joins are planned over small leaves instead of the whole typing plan.
@@ -78,6 +79,7 @@ public final class NightlyRun {
     gold(silverTables);
     start = summary.stageDone("gold", start);
     GoldViews.create(spark, settings.asOf());
+    BiViews.create(spark, tables.warehouse(), settings.asOf());
     spark.catalog().clearCache();
     summary.stageDone("publish", start);
     return summary;

@@ -3,6 +3,7 @@ package org.planwatch.spark;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.planwatch.serve.MetastoreServer;
 
 /**
  * Builds the one SparkSession of a planwatch process. Settings given to spark-submit (spark.master
@@ -40,8 +41,11 @@ public final class SessionFactory {
         }
         String dir = warehouse.metastoreDirectory().replaceFirst("^file:", "");
         conf.set("spark.sql.catalogImplementation", "hive");
+        // While `planwatch serve` holds the Derby database it serves it on a local port: be its client.
+        java.util.Optional<String> shared = MetastoreServer.sharedClientUrl(warehouse);
         conf.setIfMissing(
-            "spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + dir + ";create=true");
+            "spark.hadoop.javax.jdo.option.ConnectionURL", shared.orElse("jdbc:derby:;databaseName=" + dir + ";create=true"));
+        shared.ifPresent(url -> conf.setIfMissing("spark.hadoop.javax.jdo.option.ConnectionDriverName", MetastoreServer.CLIENT_DRIVER));
         System.setProperty("derby.stream.error.file", warehouse.root() + "/derby.log");
       }
       case EXTERNAL -> conf.set("spark.sql.catalogImplementation", "hive");

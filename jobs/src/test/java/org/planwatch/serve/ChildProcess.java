@@ -1,0 +1,99 @@
+package org.planwatch.serve;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM started from a test on the test's own classpath and Spark's Java 17 flags, as bin/planwatch
+ * starts one: for what must run in its own process (a second planwatch process beside the server, and
+ * the server itself, whose Hive service may exit its JVM).
+ */
+final class ChildProcess {
+  private final Process process;
+  private final Path log;
+  private final String name;
+
+  private ChildProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  static ChildProcess start(Path logDir, String name, String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (option.startsWith("--add-opens") || option.startsWith("-XX:+IgnoreUnrecognizedVMOptions")) {
+        command.add(option);
+      }
+    }
+    command.add("-Xmx1g");
+    command.add("-Dfile.encoding=UTF-8");
+    // Surefire's class path (a manifest-only jar whose Class-Path lists the rest works the same).
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    Path log = logDir.resolve(name + ".log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ChildProcess(name, process, log);
+  }
+
+  /** Waits for the process to end and returns its exit code. */
+  int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(name + " did not end within " + timeout + "\n" + tail());
+    }
+    return process.exitValue();
+  }
+
+  /** Waits until the output contains {@code text}. */
+  void awaitOutput(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (output().contains(text)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " ended (exit " + process.exitValue() + ") before printing '" + text + "'\n" + tail());
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(name + " did not print '" + text + "' within " + timeout + "\n" + tail());
+  }
+
+  /** Asks the process to stop (SIGTERM: shutdown hooks run) and waits for it. */
+  int stop(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return waitFor(timeout);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  String output() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  String tail() {
+    String out = output();
+    return "--- last output of " + name + " (" + log + ") ---\n" + out.substring(Math.max(0, out.length() - 4000));
+  }
+}
