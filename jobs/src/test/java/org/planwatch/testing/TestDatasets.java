@@ -12,21 +12,7 @@ public final class TestDatasets {
   private TestDatasets() {}
 
   public static Path copyOfCurated() {
-    Path target = TestSpark.temporaryFolder("planwatch-datasets-");
-    Path source = TestSpark.datasets();
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path p : files.toList()) {
-        Path to = target.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return target;
+    return copy(TestSpark.datasets(), "planwatch-datasets-");
   }
 
   public static void deleteRecursively(Path root) {
@@ -41,7 +27,11 @@ public final class TestDatasets {
 
   /** A copy of a whole warehouse folder: Delta tables keep relative file paths, so the copy is a working warehouse. */
   public static Path copyOfFolder(Path source) {
-    Path target = TestSpark.temporaryFolder("planwatch-wh-copy-");
+    return copy(source, "planwatch-wh-copy-");
+  }
+
+  private static Path copy(Path source, String prefix) {
+    Path target = TestSpark.temporaryFolder(prefix);
     try (Stream<Path> files = Files.walk(source)) {
       for (Path p : files.toList()) {
         Path to = target.resolve(source.relativize(p).toString());
