@@ -5,7 +5,9 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.planwatch.bi.BiViews;
 import org.planwatch.delta.DeltaTables;
+import org.planwatch.gold.GoldViews;
 import org.planwatch.pipeline.NightlyRun;
 import org.planwatch.pipeline.RunSettings;
 import org.planwatch.pipeline.RunSummary;
@@ -23,6 +25,8 @@ public final class TestWarehouses {
 
   private static final Map<String, Built> BUILT = new HashMap<>();
   private static Warehouse current;
+  /** The --as-of of each warehouse's last run: its views are recreated when the catalog switches back. */
+  private static final Map<String, LocalDate> AS_OF = new HashMap<>();
 
   /** What a run wrote, where, and its summary. */
   public record Built(Warehouse warehouse, Path root, RunSummary summary) {}
@@ -47,6 +51,7 @@ public final class TestWarehouses {
   public static synchronized Built runInto(Warehouse warehouse, Path root, Path datasets, LocalDate asOf) {
     SparkSession spark = TestSpark.session();
     use(warehouse);
+    AS_OF.put(warehouse.root(), asOf);
     RunSummary summary =
         new NightlyRun(spark, new DeltaTables(spark, warehouse), new RunSettings(datasets.toString(), asOf, -1)).execute();
     return new Built(warehouse, root, summary);
@@ -69,6 +74,12 @@ public final class TestWarehouses {
       }
     }
     TableRegistry.registerAll(spark, warehouse);
+    // Views live in the catalog only (the in-memory one here): a run's views are made again.
+    LocalDate asOf = AS_OF.get(warehouse.root());
+    if (asOf != null && spark.catalog().tableExists("gold.indicator_progress")) {
+      GoldViews.create(spark, asOf);
+      BiViews.create(spark, warehouse, asOf);
+    }
     current = warehouse;
   }
 
