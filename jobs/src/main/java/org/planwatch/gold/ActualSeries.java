@@ -184,8 +184,7 @@ final class ActualSeries {
     Dataset<Row> fromPublished = part(published, null, null, col("value"), col("period_label"), null, null, null);
     Dataset<Row> fromSums = part(sums, null, null, col("_sum"), col("_note"), null, null, null);
     // A published figure wins over our sum for the same date.
-    return fromPublished.unionByName(fromSums.join(fromPublished.select(col("plan_id"), col("region_code"), col("indicator_code"), col("as_of")),
-        scala(List.of("plan_id", "region_code", "indicator_code", "as_of")), "left_anti"));
+    return fromPublished.unionByName(withoutKeysOf(fromSums, fromPublished, List.of("plan_id", "region_code", "indicator_code", "as_of")));
   }
 
   /** Growth factors since the base: yearly growth rates compounded, a published average, or level / base. */
@@ -206,8 +205,7 @@ final class ActualSeries {
     Dataset<Row> fromYearly = part(yearly, null, null, null, null, exp(col("_logsum")), null, null);
     Dataset<Row> fromAverage = part(average, null, null, null, null, pow(col("value").divide(100).plus(1), averageYears), null, null);
     Dataset<Row> growthFactors =
-        fromYearly.unionByName(fromAverage.join(fromYearly.select(col("plan_id"), col("region_code"), col("indicator_code"), col("as_of")),
-            scala(List.of("plan_id", "region_code", "indicator_code", "as_of")), "left_anti"));
+        fromYearly.unionByName(withoutKeysOf(fromAverage, fromYearly, List.of("plan_id", "region_code", "indicator_code", "as_of")));
     Dataset<Row> fromLevels =
         part(levels.where(growthIndicator.unary_$bang().and(col("base_value").gt(0))), null, null, null, null,
             col("level").divide(col("base_value")), null, null);
@@ -231,6 +229,17 @@ final class ActualSeries {
 
   private static Column orNull(Column c, String type) {
     return c == null ? lit(null).cast(type) : c.cast(type);
+  }
+
+  /**
+   * The rows of {@code rows} whose keys {@code other} does not have. The other side's keys are renamed
+   * first: both sides often derive from the same checkpointed rows, and an anti join of a plan with itself
+   * on shared column ids fails to resolve when adaptive execution is off.
+   */
+  static Dataset<Row> withoutKeysOf(Dataset<Row> rows, Dataset<Row> other, List<String> keys) {
+    Column[] renamed = keys.stream().map(k -> col(k).as("_other_" + k)).toArray(Column[]::new);
+    Column on = keys.stream().map(k -> rows.col(k).equalTo(col("_other_" + k))).reduce(Column::and).orElseThrow();
+    return rows.join(other.select(renamed).distinct(), on, "left_anti");
   }
 
   static scala.collection.Seq<String> scala(List<String> columns) {

@@ -148,8 +148,7 @@ public final class IndicatorProgress {
   private static Dataset<Row> placeholders(
       Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> candidates, Dataset<Row> observation, LocalDate asOf) {
     Dataset<Row> missing =
-        targets.join(evaluated.select(col("plan_id"), col("region_code"), col("indicator_code")).distinct(),
-            ActualSeries.scala(ActualSeries.KEYS), "left_anti");
+        ActualSeries.withoutKeysOf(targets, evaluated, ActualSeries.KEYS);
     // What the region does report for the indicator in the plan period, whatever its scope.
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))
