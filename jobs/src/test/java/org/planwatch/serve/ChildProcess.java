@@ -27,14 +27,16 @@ final class ChildProcess {
   }
 
   static ChildProcess start(Path logDir, String name, String mainClass, String... args) throws IOException {
+    return start(logDir, name, java.util.Map.of(), List.of("-Xmx1g"), mainClass, args);
+  }
+
+  /** A JVM with extra environment variables and JVM options (heap size, system properties). */
+  static ChildProcess start(Path logDir, String name, java.util.Map<String, String> environment, List<String> jvmOptions,
+      String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (option.startsWith("--add-opens") || option.startsWith("-XX:+IgnoreUnrecognizedVMOptions")) {
-        command.add(option);
-      }
-    }
-    command.add("-Xmx1g");
+    command.addAll(javaModuleOptions());
+    command.addAll(jvmOptions);
     command.add("-Dfile.encoding=UTF-8");
     // Surefire's class path (a manifest-only jar whose Class-Path lists the rest works the same).
     command.add("-cp");
@@ -42,8 +44,20 @@ final class ChildProcess {
     command.add(mainClass);
     command.addAll(List.of(args));
     Path log = logDir.resolve(name + ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new ChildProcess(name, process, log);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    return new ChildProcess(name, builder.start(), log);
+  }
+
+  /** Spark's Java 17 flags, as this JVM got them from Surefire. */
+  static List<String> javaModuleOptions() {
+    List<String> options = new ArrayList<>();
+    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (option.startsWith("--add-opens") || option.startsWith("-XX:+IgnoreUnrecognizedVMOptions")) {
+        options.add(option);
+      }
+    }
+    return options;
   }
 
   /** Waits for the process to end and returns its exit code. */

@@ -23,11 +23,25 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.planwatch.cli.PlanwatchCli;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.planwatch.gold.CommitmentIndicatorLink;
+import org.planwatch.gold.CommitmentScorecard;
+import org.planwatch.gold.DistrictCityComparison;
+import org.planwatch.gold.IndicatorProgress;
+import org.planwatch.gold.PlanConsistency;
+import org.planwatch.gold.PublishedReconciliation;
+import org.planwatch.gold.RegionScorecard;
+import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestSpark;
+import org.planwatch.testing.TestWarehouses;
 
 /**
- * The JDBC endpoint as a BI tool meets it. Real processes, as in production: a nightly run builds the
- * warehouse (embedded Derby metastore), {@code planwatch serve} serves it, a BI client connects with the
+ * The JDBC endpoint as a BI tool meets it. Real processes, as in production: a nightly run on a Spark
+ * standalone cluster (master, worker and executors on 127.0.0.1) builds the warehouse (embedded Derby
+ * metastore) and writes the same gold rows as a local run, {@code planwatch serve} serves it, a BI client connects with the
  * Hive JDBC driver, and while the server is up a second nightly run with a revised figure and a
  * {@code planwatch sql} work on the same metastore; the client sees the new figure on its next query,
  * through the same connection. Then every notebook runs through beeline against the server.
@@ -49,9 +63,17 @@ class ServeEndToEndTest {
   void biClientsSeeANightlyRunWithoutRestartingTheServer() throws Exception {
     Path work = TestSpark.temporaryFolder("planwatch-serve-");
     Path warehouse = work.resolve("warehouse");
-    ChildProcess firstRun = planwatch(work, "run-1", "run", "--as-of", "2023-12-31",
-        "--datasets", TestSpark.datasets().toString(), "--warehouse", warehouse.toString());
-    assertEquals(0, firstRun.waitFor(RUN), firstRun.tail());
+    // The warehouse is built the way a production cluster would build it: driver, master, worker and
+    // executor in separate JVMs. It must hold exactly what a local run writes.
+    try (StandaloneCluster cluster = StandaloneCluster.start(work, 2)) {
+      List<String> args = new ArrayList<>(List.of("run", "--as-of", "2023-12-31",
+          "--datasets", TestSpark.datasets().toString(), "--warehouse", warehouse.toString()));
+      args.addAll(cluster.runArguments());
+      ChildProcess firstRun = planwatch(work, "run-1-cluster", args.toArray(String[]::new));
+      assertEquals(0, firstRun.waitFor(RUN), firstRun.tail());
+      assertTrue(cluster.executorsLaunched() > 0, "the run's tasks ran on the cluster's executors");
+    }
+    assertSameGoldAsALocalRun(warehouse);
 
     int port = freePort();
     ChildProcess serve = planwatch(work, "serve", "serve", "--warehouse", warehouse.toString(), "--port", Integer.toString(port));
@@ -114,6 +136,23 @@ class ServeEndToEndTest {
       }
     }
     assertFalse(Files.exists(warehouse.resolve(MetastoreServer.ADDRESS_FILE)), "a stopped server withdraws its address\n" + serve.tail());
+  }
+
+  /** Every gold table of {@code warehouse} equals the local run's (the shared curated warehouse), row for row. */
+  private static void assertSameGoldAsALocalRun(Path warehouse) {
+    SparkSession spark = TestSpark.session();
+    Warehouse local = TestWarehouses.curated().warehouse();
+    Warehouse cluster = Warehouse.at(warehouse.toString());
+    for (TableSchema table : List.of(IndicatorProgress.SCHEMA, DistrictCityComparison.SCHEMA, PlanConsistency.SCHEMA,
+        RegionScorecard.SCHEMA, PublishedReconciliation.SCHEMA, CommitmentScorecard.SCHEMA, CommitmentIndicatorLink.SCHEMA)) {
+      // Load times differ between runs; every other column must match.
+      String[] columns = table.columnNames().stream().filter(c -> !table.volatileColumns().contains(c)).toArray(String[]::new);
+      Dataset<Row> ours = spark.read().format("delta").load(cluster.location(table)).selectExpr(columns);
+      Dataset<Row> theirs = spark.read().format("delta").load(local.location(table)).selectExpr(columns);
+      assertTrue(ours.count() > 0, table + " is empty");
+      assertEquals(0, ours.exceptAll(theirs).count(), table + ": rows only in the cluster run");
+      assertEquals(0, theirs.exceptAll(ours).count(), table + ": rows only in the local run");
+    }
   }
 
   /**
