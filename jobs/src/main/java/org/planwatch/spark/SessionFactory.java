@@ -52,6 +52,10 @@ public final class SessionFactory {
       case NONE -> conf.set("spark.sql.catalogImplementation", "in-memory");
     }
     userConf.forEach(conf::set);
+    // Delta reads TIMESTAMP AS OF in the session zone but compares it with commit times, and prints
+    // DESCRIBE HISTORY, through the JVM's default zone: with two zones, yesterday's time shifted by
+    // their offset ("before the earliest version"). One zone for both.
+    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(conf.get("spark.sql.session.timeZone")));
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.sparkContext().setLogLevel(conf.get("planwatch.spark.logLevel", "WARN"));
     return spark;

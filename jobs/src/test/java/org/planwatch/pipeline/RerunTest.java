@@ -62,6 +62,16 @@ class RerunTest {
         .orderBy("_change_type").collectAsList();
     // (67.2 - 65.6) / (72 - 65.6) = 25%: one new row at 2023-12-31, nothing else touched.
     assertEquals(List.of(RowFactory.create("huzhou_14", "330500", "urbanisation_rate_resident", "2023-12-31", "insert", 0.25)), changes);
+
+    // Yesterday's figures by time: the time DESCRIBE HISTORY shows for the version before the run,
+    // as a statistician copies it into TIMESTAMP AS OF (session time zone, Asia/Shanghai).
+    String location = copy.location("gold", "indicator_progress");
+    String yesterday = spark.sql("DESCRIBE HISTORY delta.`" + location + "`").where("version = " + before)
+        .selectExpr("CAST(timestamp AS STRING)").first().getString(0);
+    assertEquals(0, spark.sql("SELECT * FROM delta.`" + location + "` TIMESTAMP AS OF '" + yesterday + "'"
+        + " WHERE indicator_code = 'urbanisation_rate_resident' AND as_of = DATE'2023-12-31' AND region_code = '330500'").count());
+    assertEquals(1, spark.sql("SELECT * FROM delta.`" + location + "` WHERE indicator_code = 'urbanisation_rate_resident'"
+        + " AND as_of = DATE'2023-12-31' AND region_code = '330500'").count());
   }
 
   private long version(Warehouse warehouse, String layer, String table) {
