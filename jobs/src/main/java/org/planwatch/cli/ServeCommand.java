@@ -17,7 +17,7 @@ import org.planwatch.serve.MetastoreServer;
 import org.planwatch.serve.PasswordFile;
 import org.planwatch.serve.ThriftServer;
 import org.planwatch.spark.MetastoreMode;
-import org.planwatch.spark.TableRegistry;
+import org.planwatch.pipeline.PublishedViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
     ThriftServer server = null;
     try {
       spark = warehouse.session("planwatch serve");
-      TableRegistry.registerIfNeeded(spark, warehouse.warehouse(), mode);
+      PublishedViews.registerIfNeeded(spark, warehouse.warehouse(), mode);
       server = ThriftServer.start(spark);
     } catch (RuntimeException e) {
       if (spark != null) {

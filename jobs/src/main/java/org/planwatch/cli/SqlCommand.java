@@ -16,7 +16,7 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.planwatch.spark.TableRegistry;
+import org.planwatch.pipeline.PublishedViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,7 +52,7 @@ public final class SqlCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     SparkSession spark = warehouse.session("planwatch sql");
     try {
-      TableRegistry.registerIfNeeded(spark, warehouse.warehouse(), warehouse.metastoreMode());
+      PublishedViews.registerIfNeeded(spark, warehouse.warehouse(), warehouse.metastoreMode());
       if (execute != null) {
         return runAll(spark, SqlScript.split(execute));
       }

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.cli.ExitCode;
 import org.planwatch.cli.WarehouseOptions;
-import org.planwatch.spark.TableRegistry;
+import org.planwatch.pipeline.PublishedViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ public final class ReportCommand implements Callable<Integer> {
     LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneId.of("Asia/Shanghai"));
     SparkSession spark = warehouse.session("planwatch report " + date);
     try {
-      TableRegistry.registerIfNeeded(spark, warehouse.warehouse(), warehouse.metastoreMode());
+      PublishedViews.registerIfNeeded(spark, warehouse.warehouse(), warehouse.metastoreMode());
       Dashboard dashboard = new DashboardQuery(spark).read(date, regions);
       Path file = write(dashboard, out);
       System.out.printf("planwatch report as of %s -> %s%n", date, file);

@@ -5,10 +5,9 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.planwatch.bi.BiViews;
 import org.planwatch.delta.DeltaTables;
-import org.planwatch.gold.GoldViews;
 import org.planwatch.pipeline.NightlyRun;
+import org.planwatch.pipeline.PublishedViews;
 import org.planwatch.pipeline.RunSettings;
 import org.planwatch.pipeline.RunSummary;
 import org.planwatch.spark.TableRegistry;
@@ -77,8 +76,7 @@ public final class TestWarehouses {
     // Views live in the catalog only (the in-memory one here): a run's views are made again.
     LocalDate asOf = AS_OF.get(warehouse.root());
     if (asOf != null && spark.catalog().tableExists("gold.indicator_progress")) {
-      GoldViews.create(spark, asOf);
-      BiViews.create(spark, warehouse, asOf);
+      PublishedViews.create(spark, warehouse, asOf);
     }
     current = warehouse;
   }
