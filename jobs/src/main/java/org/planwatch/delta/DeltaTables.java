@@ -62,8 +62,10 @@ public final class DeltaTables {
       builder(DeltaTable.createIfNotExists(spark), table, location).execute();
       createdEmpty.add(table.qualifiedName());
     } else if (!spark.catalog().tableExists(table.qualifiedName())) {
-      // A table on disk the catalog does not know (a new metastore): registered, rows kept.
-      builder(DeltaTable.createIfNotExists(spark), table, location).execute();
+      // A table on disk the catalog does not know (a new metastore): registered, rows kept. By location
+      // only: its log has the columns, and properties written since (content digests) would not match
+      // the declared ones, which Delta refuses for a CREATE over an existing table.
+      spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName() + " USING delta LOCATION '" + location + "'");
     }
     syncConstraints(table);
     ensured.add(table.qualifiedName());
