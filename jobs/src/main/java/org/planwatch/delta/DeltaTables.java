@@ -65,7 +65,7 @@ public final class DeltaTables {
       // A table on disk the catalog does not know (a new metastore): registered, rows kept. By location
       // only: its log has the columns, and properties written since (content digests) would not match
       // the declared ones, which Delta refuses for a CREATE over an existing table.
-      spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName() + " USING delta LOCATION '" + location + "'");
+      org.planwatch.spark.TableRegistry.register(spark, table.qualifiedName(), location);
     }
     syncConstraints(table);
     ensured.add(table.qualifiedName());

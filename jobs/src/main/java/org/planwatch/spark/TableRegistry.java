@@ -23,12 +23,6 @@ public final class TableRegistry {
 
   private TableRegistry() {}
 
-  public static void registerIfNeeded(SparkSession spark, Warehouse warehouse, MetastoreMode mode) {
-    if (mode == MetastoreMode.NONE) {
-      registerAll(spark, warehouse);
-    }
-  }
-
   /** Registers every Delta table under {@code <warehouse>/<layer>/<table>}; returns how many. */
   public static int registerAll(SparkSession spark, Warehouse warehouse) {
     Map<String, String> tables = deltaTables(spark, warehouse);
@@ -37,9 +31,14 @@ public final class TableRegistry {
         spark.sql("CREATE DATABASE IF NOT EXISTS " + layer + " LOCATION '" + warehouse.layerLocation(layer) + "'");
       }
     }
-    tables.forEach((name, location) -> spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '" + location + "'"));
+    tables.forEach((name, location) -> register(spark, name, location));
     LOG.debug("registered {} tables of {}", tables.size(), warehouse);
     return tables.size();
+  }
+
+  /** Registers the Delta table at {@code location} by name, as it is: columns, comments and properties from its log. */
+  public static void register(SparkSession spark, String name, String location) {
+    spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '" + location + "'");
   }
 
   /** The Delta tables under {@code <warehouse>/<layer>/<table>}: qualified name to location, layer by layer. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +74,7 @@ class ServeEndToEndTest {
     }
     assertSameGoldAsALocalRun(warehouse);
 
-    int port = freePort();
+    int port = MetastoreServer.freePort();
     ChildProcess serve = planwatch(work, "serve", "serve", "--warehouse", warehouse.toString(), "--port", Integer.toString(port));
     try {
       serve.awaitOutput("planwatch serve: listening on jdbc:hive2://127.0.0.1:" + port, Duration.ofMinutes(10));
@@ -246,9 +245,4 @@ class ServeEndToEndTest {
     return target;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

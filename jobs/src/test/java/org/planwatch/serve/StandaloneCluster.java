@@ -1,7 +1,6 @@
 package org.planwatch.serve;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +31,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   static StandaloneCluster start(Path work, int cores) throws IOException, InterruptedException {
-    int port = freePort();
+    int port = MetastoreServer.freePort();
     String url = "spark://127.0.0.1:" + port;
     ChildProcess master = ChildProcess.start(work, "master", Map.of(), DAEMON_JVM, "org.apache.spark.deploy.master.Master",
         "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", "0");
@@ -77,9 +76,4 @@ final class StandaloneCluster implements AutoCloseable {
     master.stop(Duration.ofMinutes(1));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }
