@@ -1,39 +1,27 @@
-# Shared by scripts/kill-test and scripts/cluster-check: table lists and EXCEPT ALL comparisons of
-# warehouses through `bin/planwatch sql`. Source it; needs HERE (the repository root).
+# Shared by scripts/kill-test and scripts/cluster-check: compares the tables of two warehouses row for
+# row. Source it; needs HERE (the repository root).
+#
+# The comparison is bench/'s CompareWarehouses: DuckDB reads each table's live files from its Delta
+# log and counts EXCEPT ALL both ways (duplicates count). It shares no code with the job it checks and
+# takes seconds, where one Spark SQL statement over every table of several warehouses took minutes to
+# plan.
 
-# The derived tables, as declared in schemas/ (ops.job_runs is history and differs by design).
-planwatch_tables() {
-  local layers="${1:-bronze silver gold}" layer ddl
-  for layer in $layers; do
-    for ddl in "$HERE"/schemas/"$layer"/*.ddl; do
-      echo "$layer.$(basename "$ddl" .ddl)"
-    done
-  done
+# Builds bench/ (quietly, once per script) and sets BENCH_CP.
+planwatch_bench_build() {
+  (cd "$HERE/bench" && mvn -q -B -DskipTests package >&2) || return 1
+  BENCH_CP="$HERE/bench/target/planwatch-bench.jar:$(cat "$HERE/bench/target/classpath.txt")"
 }
 
-# Columns a rerun may change without the row changing (the `-- volatile:` headers: load times),
-# as a regular expression for spark.sql.parser.quotedRegexColumnNames.
-planwatch_value_columns_regex() {
-  local volatile
-  volatile="$(sed -n 's/^-- volatile: *//p' "$HERE"/schemas/*/*.ddl | tr ',' '\n' | sed 's/ //g' | sort -u | paste -sd'|')"
-  echo "(?!(${volatile})\$).+"
+# Columns a rerun may change without the row changing (the `-- volatile:` headers: load times).
+planwatch_volatile_columns() {
+  sed -n 's/^-- volatile: *//p' "$HERE"/schemas/*/*.ddl | tr ',' '\n' | sed 's/ //g' | sort -u | paste -sd,
 }
 
-# One SELECT: rows of table $1 in warehouse $2 that warehouse $3 lacks, and the reverse, counted
-# with EXCEPT ALL (duplicates count) over every column but the volatile ones.
-#   except_all_both_ways TABLE WAREHOUSE_A WAREHOUSE_B LABEL
-except_all_both_ways() {
-  local table="$1" a="$2/${1/.//}" b="$3/${1/.//}" label="$4" cols
-  cols="\`$(planwatch_value_columns_regex)\`"
-  echo "SELECT '$label' AS label, '$table' AS table_name," \
-    "(SELECT count(*) FROM (SELECT $cols FROM delta.\`$a\` EXCEPT ALL SELECT $cols FROM delta.\`$b\`)) AS only_in_first," \
-    "(SELECT count(*) FROM (SELECT $cols FROM delta.\`$b\` EXCEPT ALL SELECT $cols FROM delta.\`$a\`)) AS only_in_second"
-}
-
-# Runs SQL (from stdin) by path, on an empty scratch warehouse: no metastore, no table registration.
-planwatch_sql_by_path() {
-  local scratch="$1"
-  mkdir -p "$scratch"
-  "$HERE/bin/planwatch" sql --warehouse "$scratch" --metastore none --format csv \
-    --conf spark.sql.parser.quotedRegexColumnNames=true --conf spark.sql.shuffle.partitions=1
+# Every table of LAYERS (default: bronze,silver,gold) in warehouses A and B, one CSV line each:
+#   table,rows_first,rows_second,only_in_first,only_in_second   (with a header line)
+# Exit 0 when all are equal, 1 when a table differs, 2 when the comparison could not be made.
+#   compare_warehouses A B [LAYERS]
+compare_warehouses() {
+  java -Xmx1g -cp "$BENCH_CP" org.planwatch.bench.CompareWarehouses --layers "${3:-bronze,silver,gold}" \
+    --ignore "$(planwatch_volatile_columns)" --format csv "$1" "$2"
 }

@@ -4,64 +4,126 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Checks that a change to the job left its results alone: every gold and silver table of two
- * warehouses (e.g. built before and after the change from the same datasets) compared with EXCEPT ALL
- * both ways, read from the Delta files with DuckDB. Columns named *_at (load times) are left out.
+ * Checks that two warehouses hold the same rows: every table of the chosen layers compared with
+ * EXCEPT ALL both ways (duplicates count), read from the Delta files with DuckDB, so the check needs
+ * no Spark and does not share code with the job it checks. Used to check that a change to the job left
+ * its results alone (two warehouses built from the same datasets) and by {@code scripts/kill-test}.
  *
- * <p>Usage: {@code CompareWarehouses BEFORE AFTER}; exit code 1 when a table differs.
+ * <p>Usage: {@code CompareWarehouses [--layers silver,gold] [--ignore COL,COL] [--format text|csv] A B}.
+ * Without {@code --ignore}, columns named {@code *_at} (load times) are left out. A table missing in
+ * one warehouse, or without live files, counts as empty. Exit code 1 when a table differs, 2 when the
+ * comparison could not be made.
+ * {@code --format csv} prints {@code table,rows_first,rows_second,only_in_first,only_in_second}.
  */
 public final class CompareWarehouses {
   private CompareWarehouses() {}
 
-  public static void main(String[] args) throws Exception {
-    Path before = Path.of(args[0]).toAbsolutePath();
-    Path after = Path.of(args[1]).toAbsolutePath();
-    boolean same = true;
-    try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement()) {
-      for (String layer : List.of("silver", "gold")) {
-        List<Path> tables;
-        try (Stream<Path> s = Files.list(before.resolve(layer))) {
-          tables = s.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).sorted().toList();
+  public static void main(String[] args) {
+    try {
+      System.exit(compare(args) ? 0 : 1);
+    } catch (Exception e) {
+      System.err.println("CompareWarehouses: " + e);
+      System.exit(2);
+    }
+  }
+
+  private static boolean compare(String[] args) throws Exception {
+    List<String> layers = List.of("silver", "gold");
+    Predicate<String> ignored = column -> column.endsWith("_at");
+    boolean csv = false;
+    List<String> warehouses = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--layers" -> layers = Arrays.asList(args[++i].split(","));
+        case "--ignore" -> {
+          Set<String> columns = Set.of(args[++i].split(","));
+          ignored = columns::contains;
         }
-        for (Path table : tables) {
-          String name = layer + "." + table.getFileName();
-          String a = relation(st, table);
-          String b = relation(st, after.resolve(layer).resolve(table.getFileName()));
-          if (a == null || b == null) {
-            System.out.printf("%-40s %s%n", name, a == b ? "empty in both" : "empty in one only");
-            same &= a == b;
+        case "--format" -> csv = "csv".equals(args[++i]);
+        default -> warehouses.add(args[i]);
+      }
+    }
+    if (warehouses.size() != 2) {
+      System.err.println("usage: CompareWarehouses [--layers silver,gold] [--ignore COL,COL] [--format text|csv] A B");
+      System.exit(2);
+    }
+    Path first = Path.of(warehouses.get(0)).toAbsolutePath();
+    Path second = Path.of(warehouses.get(1)).toAbsolutePath();
+    boolean same = true;
+    if (csv) {
+      System.out.println("table,rows_first,rows_second,only_in_first,only_in_second");
+    }
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement()) {
+      for (String layer : layers) {
+        Set<String> tables = new TreeSet<>(tables(first.resolve(layer)));
+        tables.addAll(tables(second.resolve(layer)));
+        for (String table : tables) {
+          String name = layer + "." + table;
+          boolean a = load(st, "a", first.resolve(layer).resolve(table));
+          boolean b = load(st, "b", second.resolve(layer).resolve(table));
+          List<String> kept = new ArrayList<>();
+          if (!a && !b) {
+            System.out.println(csv ? name + ",0,0,0,0" : String.format("%-40s empty in both", name));
             continue;
           }
-          st.execute("CREATE OR REPLACE TEMP TABLE a AS SELECT * FROM " + a);
-          st.execute("CREATE OR REPLACE TEMP TABLE b AS SELECT * FROM " + b);
-          List<String> kept = new java.util.ArrayList<>();
-          try (java.sql.ResultSet rs = st.executeQuery("DESCRIBE a")) {
+          try (ResultSet rs = st.executeQuery("DESCRIBE " + (a ? "a" : "b"))) {
             while (rs.next()) {
-              if (!rs.getString(1).endsWith("_at")) {
+              if (!ignored.test(rs.getString(1))) {
                 kept.add("\"" + rs.getString(1) + "\"");
               }
             }
           }
           String columns = "SELECT " + String.join(", ", kept);
-          long rows = DuckDbPeer.count(st, "SELECT count(*) FROM a");
-          long aMinusB = DuckDbPeer.count(st, "SELECT count(*) FROM (" + columns + " FROM a EXCEPT ALL " + columns + " FROM b)");
-          long bMinusA = DuckDbPeer.count(st, "SELECT count(*) FROM (" + columns + " FROM b EXCEPT ALL " + columns + " FROM a)");
-          System.out.printf("%-40s %9d rows, before EXCEPT ALL after: %d, after EXCEPT ALL before: %d%n", name, rows, aMinusB, bMinusA);
+          long rowsA = a ? DuckDbPeer.count(st, "SELECT count(*) FROM a") : 0;
+          long rowsB = b ? DuckDbPeer.count(st, "SELECT count(*) FROM b") : 0;
+          long aMinusB = a && b ? DuckDbPeer.count(st, "SELECT count(*) FROM (" + columns + " FROM a EXCEPT ALL " + columns + " FROM b)") : rowsA;
+          long bMinusA = a && b ? DuckDbPeer.count(st, "SELECT count(*) FROM (" + columns + " FROM b EXCEPT ALL " + columns + " FROM a)") : rowsB;
+          if (csv) {
+            System.out.printf("%s,%d,%d,%d,%d%n", name, rowsA, rowsB, aMinusB, bMinusA);
+          } else {
+            System.out.printf("%-40s %9d rows, first EXCEPT ALL second: %d, second EXCEPT ALL first: %d%n", name, rowsA, aMinusB, bMinusA);
+          }
           same &= aMinusB == 0 && bMinusA == 0;
         }
       }
     }
-    System.out.println(same ? "identical" : "DIFFERENT");
-    System.exit(same ? 0 : 1);
+    if (!csv) {
+      System.out.println(same ? "identical" : "DIFFERENT");
+    }
+    return same;
   }
 
-  private static String relation(Statement st, Path table) throws Exception {
+  private static List<String> tables(Path layer) throws Exception {
+    if (!Files.isDirectory(layer)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(layer)) {
+      return s.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).map(p -> p.getFileName().toString()).toList();
+    }
+  }
+
+  /** Loads the table's live rows into temp table {@code name}; false when it has none (or is missing). */
+  private static boolean load(Statement st, String name, Path table) throws Exception {
+    st.execute("DROP TABLE IF EXISTS " + name);
+    if (!Files.isDirectory(table.resolve("_delta_log"))) {
+      return false;
+    }
     List<String> files = DuckDbPeer.liveFiles(st, table);
-    return files.isEmpty() ? null : "read_parquet([" + String.join(", ", files) + "])";
+    if (files.isEmpty()) {
+      return false;
+    }
+    st.execute("CREATE TEMP TABLE " + name + " AS SELECT * FROM read_parquet([" + String.join(", ", files) + "], union_by_name = true)");
+    return true;
   }
 }

@@ -115,6 +115,11 @@ public final class DuckDbPeer {
   static List<String> liveFiles(Statement st, Path table) throws SQLException {
     st.execute("CREATE OR REPLACE TEMP TABLE delta_log AS SELECT * FROM read_json_auto('" + table
         + "/_delta_log/*.json', union_by_name = true, format = 'newline_delimited')");
+    try {
+      count(st, "SELECT count(\"add\") FROM delta_log");
+    } catch (SQLException noAddField) {
+      return List.of(); // no commit ever added a file: an empty table
+    }
     boolean deletionVectors;
     try {
       deletionVectors = count(st, "SELECT count(*) FROM delta_log WHERE \"add\".deletionVector IS NOT NULL") > 0;
