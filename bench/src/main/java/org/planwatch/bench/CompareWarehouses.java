@@ -123,7 +123,17 @@ public final class CompareWarehouses {
     if (files.isEmpty()) {
       return false;
     }
-    st.execute("CREATE TEMP TABLE " + name + " AS SELECT * FROM read_parquet([" + String.join(", ", files) + "], union_by_name = true)");
+    // The table's columns as its log declares them: a data file may carry more (MERGE with Change
+    // Data Feed leaves a _change_type column in it, which Delta readers ignore).
+    List<String> columns = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT unnest(json_extract_string(metaData.schemaString, '$.fields[*].name'))"
+        + " FROM (SELECT metaData FROM delta_log WHERE metaData IS NOT NULL ORDER BY filename DESC LIMIT 1)")) {
+      while (rs.next()) {
+        columns.add("\"" + rs.getString(1) + "\"");
+      }
+    }
+    st.execute("CREATE TEMP TABLE " + name + " AS SELECT " + String.join(", ", columns) + " FROM read_parquet(["
+        + String.join(", ", files) + "], union_by_name = true)");
     return true;
   }
 }

@@ -114,7 +114,7 @@ public final class DuckDbPeer {
    */
   static List<String> liveFiles(Statement st, Path table) throws SQLException {
     st.execute("CREATE OR REPLACE TEMP TABLE delta_log AS SELECT * FROM read_json_auto('" + table
-        + "/_delta_log/*.json', union_by_name = true, format = 'newline_delimited')");
+        + "/_delta_log/*.json', union_by_name = true, format = 'newline_delimited', filename = true)");
     try {
       count(st, "SELECT count(\"add\") FROM delta_log");
     } catch (SQLException noAddField) {
