@@ -1,5 +1,6 @@
 package org.planwatch.cli;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -7,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.ops.WarehouseLock;
 import org.planwatch.spark.TableRegistry;
+import org.planwatch.spark.Warehouse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,21 +60,44 @@ public final class MaintainCommand implements Callable<Integer> {
     try (lock) {
       SparkSession spark = warehouse.session("planwatch maintain");
       try {
-        if (retainHours < SAFE_RETENTION_HOURS) {
-          spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
-        }
-        return maintain(spark);
+        maintain(spark, warehouse.warehouse(), retainHours, System.out);
+        return ExitCode.OK;
       } finally {
         spark.stop();
       }
     }
   }
 
-  private int maintain(SparkSession spark) {
-    Map<String, String> tables = TableRegistry.deltaTables(spark, warehouse.warehouse());
-    System.out.printf("planwatch maintain: %d tables in %s; VACUUM keeps %d hours (%.1f days) of history%n%n",
-        tables.size(), warehouse.warehouse(), retainHours, retainHours / 24.0);
-    System.out.printf("%-34s %17s %11s %16s %8s%n", "table", "optimize: removed", "added", "vacuum: deleted", "version");
+  /**
+   * OPTIMIZE then VACUUM every Delta table of {@code warehouse}, printing per table what each did. The
+   * caller holds the warehouse lock and has checked {@code retainHours} against {@link #SAFE_RETENTION_HOURS}.
+   */
+  static void maintain(SparkSession spark, Warehouse warehouse, long retainHours, PrintStream out) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    // VACUUM lists a table's files with one Spark task per this many (default 10,000): on 2 cores that
+    // is minutes per small table and VACUUM runs twice per table. One task per core lists them as fast.
+    if (!spark.conf().contains(LISTING_PARALLELISM)) {
+      settings.put(LISTING_PARALLELISM, Integer.toString(Math.max(1, spark.sparkContext().defaultParallelism())));
+    }
+    if (retainHours < SAFE_RETENTION_HOURS) {
+      // The user passed --force: Delta's own check would refuse the short retention.
+      settings.put("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    }
+    settings.forEach(spark.conf()::set);
+    try {
+      optimizeAndVacuum(spark, warehouse, retainHours, out);
+    } finally {
+      settings.keySet().forEach(spark.conf()::unset);
+    }
+  }
+
+  private static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+
+  private static void optimizeAndVacuum(SparkSession spark, Warehouse warehouse, long retainHours, PrintStream out) {
+    Map<String, String> tables = TableRegistry.deltaTables(spark, warehouse);
+    out.printf("planwatch maintain: %d tables in %s; VACUUM keeps %d hours (%.1f days) of history%n%n",
+        tables.size(), warehouse, retainHours, retainHours / 24.0);
+    out.printf("%-34s %17s %11s %16s %8s%n", "table", "optimize: removed", "added", "vacuum: deleted", "version");
     long removedTotal = 0;
     long addedTotal = 0;
     long deletedTotal = 0;
@@ -85,13 +110,12 @@ public final class MaintainCommand implements Callable<Integer> {
       long deleted = spark.sql("VACUUM " + path + " RETAIN " + retainHours + " HOURS DRY RUN").count();
       spark.sql("VACUUM " + path + " RETAIN " + retainHours + " HOURS");
       long version = spark.sql("DESCRIBE HISTORY " + path + " LIMIT 1").first().<Long>getAs("version");
-      System.out.printf("%-34s %17d %11d %16d %8d%n", table.getKey(), removed, added, deleted, version);
+      out.printf("%-34s %17d %11d %16d %8d%n", table.getKey(), removed, added, deleted, version);
       removedTotal += removed;
       addedTotal += added;
       deletedTotal += deleted;
     }
-    System.out.printf("%noptimize: %d small files compacted into %d; vacuum: %d unreferenced files deleted%n",
+    out.printf("%noptimize: %d small files compacted into %d; vacuum: %d unreferenced files deleted%n",
         removedTotal, addedTotal, deletedTotal);
-    return ExitCode.OK;
   }
 }
