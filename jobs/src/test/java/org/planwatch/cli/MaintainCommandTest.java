@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.planwatch.schema.Schemas;
 import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestDatasets;
 import org.planwatch.testing.TestSpark;
@@ -36,14 +37,13 @@ class MaintainCommandTest {
   void optimizeCompactsWithoutChangingRowsAndVacuumKeepsTimeTravelForTheRetention() throws IOException {
     Warehouse curated = TestWarehouses.curated().warehouse();
     Path root = TestSpark.temporaryFolder("planwatch-maintain-");
-    for (String table : TABLES) {
-      String[] name = table.split("\\.");
-      Path copy = TestDatasets.copyOfFolder(Path.of(curated.location(name[0], name[1]).replaceFirst("^file:", "")));
-      Files.createDirectories(root.resolve(name[0]));
-      Files.move(copy, root.resolve(name[0]).resolve(name[1]));
-      assertEquals(2, dataFiles(root, table), table + " as the run wrote it");
-    }
     Warehouse warehouse = Warehouse.at(root.toString());
+    for (String table : TABLES) {
+      Path copy = TestDatasets.copyOfFolder(folder(curated, table));
+      Files.createDirectories(folder(warehouse, table).getParent());
+      Files.move(copy, folder(warehouse, table));
+      assertEquals(2, dataFiles(warehouse, table), table + " as the run wrote it");
+    }
 
     String week = maintain(warehouse, MaintainCommand.SAFE_RETENTION_HOURS);
     // table, optimize: removed, added, vacuum: deleted, version. The run left version 1; OPTIMIZE
@@ -53,7 +53,7 @@ class MaintainCommandTest {
     assertTrue(week.contains("optimize: 4 small files compacted into 2; vacuum: 0 unreferenced files deleted"), week);
     for (String table : TABLES) {
       assertSameRows(table, curated, warehouse);
-      assertEquals(3, dataFiles(root, table), table + ": the two compacted files stay for the retention");
+      assertEquals(3, dataFiles(warehouse, table), table + ": the two compacted files stay for the retention");
       // Time travel to the run's version still reads its files (rows collected: count() is answered
       // from the log's statistics without opening a file).
       assertEquals(table(curated, table).count(), versionAsOf(warehouse, table, 1).collectAsList().size(), table);
@@ -64,7 +64,7 @@ class MaintainCommandTest {
     assertTrue(now.contains("optimize: 0 small files compacted into 0; vacuum: 4 unreferenced files deleted"), now);
     for (String table : TABLES) {
       assertSameRows(table, curated, warehouse);
-      assertEquals(1, dataFiles(root, table), table);
+      assertEquals(1, dataFiles(warehouse, table), table);
       assertThrows(Exception.class, () -> versionAsOf(warehouse, table, 1).collectAsList(), table);
     }
     assertEquals("true", spark.conf().get("spark.databricks.delta.retentionDurationCheck.enabled", "true"),
@@ -84,13 +84,15 @@ class MaintainCommandTest {
   }
 
   private Dataset<Row> table(Warehouse warehouse, String table) {
-    String[] name = table.split("\\.");
-    return spark.read().format("delta").load(warehouse.location(name[0], name[1]));
+    return spark.read().format("delta").load(warehouse.location(Schemas.of(table)));
   }
 
   private Dataset<Row> versionAsOf(Warehouse warehouse, String table, long version) {
-    String[] name = table.split("\\.");
-    return spark.read().format("delta").option("versionAsOf", version).load(warehouse.location(name[0], name[1]));
+    return spark.read().format("delta").option("versionAsOf", version).load(warehouse.location(Schemas.of(table)));
+  }
+
+  private static Path folder(Warehouse warehouse, String table) {
+    return Path.of(warehouse.location(Schemas.of(table)).replaceFirst("^file:", ""));
   }
 
   private void assertSameRows(String table, Warehouse expected, Warehouse actual) {
@@ -101,8 +103,8 @@ class MaintainCommandTest {
     assertEquals(0, after.exceptAll(before).count(), table + ": rows gained");
   }
 
-  private static long dataFiles(Path root, String table) throws IOException {
-    try (Stream<Path> files = Files.list(root.resolve(table.replace('.', '/')))) {
+  private static long dataFiles(Warehouse warehouse, String table) throws IOException {
+    try (Stream<Path> files = Files.list(folder(warehouse, table))) {
       return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).count();
     }
   }
