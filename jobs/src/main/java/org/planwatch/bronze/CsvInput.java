@@ -77,13 +77,50 @@ public final class CsvInput {
   }
 
   public Result read(TableSchema bronze, Timestamp loadedAt) {
+    List<String> columns = csvColumns(bronze);
+    Inspection inspection = inspect(bronze);
+    Dataset<Row> all = null;
+    for (CheckedFile file : inspection.readable()) {
+      Dataset<Row> rows = readFile(file.status().getPath().toString(), file.relative(), columns, file.headerError(), loadedAt);
+      all = all == null ? rows : all.unionByName(rows);
+    }
+    if (all == null) {
+      all = spark.createDataFrame(List.of(), bronze.columns());
+    }
+    return new Result(all.select(bronze.columnNames().stream().map(functionsCol()).toArray(Column[]::new)),
+        inspection.problems(), inspection.names());
+  }
+
+  /**
+   * The problems of the table's files (empty, wrong header) without reading their rows: what a run that
+   * reuses the bronze table still owes silver.quarantine. Reads one line per file.
+   */
+  public List<FileProblem> fileProblems(TableSchema bronze) {
+    return inspect(bronze).problems();
+  }
+
+  /** Every CSV file of the table's dataset folder, in the order read, with its size and SHA-256. */
+  public List<InputFile> inputFiles(TableSchema bronze) {
+    String folder = bronze.sourceFolder().orElseThrow(() -> new IllegalStateException(bronze + " declares no source"));
+    List<InputFile> out = new ArrayList<>();
+    for (FileStatus file : listCsvFiles(folder, bronze.required())) {
+      String relative = folder + "/" + file.getPath().getName();
+      out.add(new InputFile(bronze.qualifiedName(), relative, file.getLen(), sha256(file.getPath(), relative)));
+    }
+    return out;
+  }
+
+  private record CheckedFile(FileStatus status, String relative, String headerError) {}
+
+  private record Inspection(List<CheckedFile> readable, List<FileProblem> problems, List<String> names) {}
+
+  private Inspection inspect(TableSchema bronze) {
     String folder = bronze.sourceFolder().orElseThrow(() -> new IllegalStateException(bronze + " declares no source"));
     List<String> columns = csvColumns(bronze);
-    List<FileStatus> files = listCsvFiles(folder, bronze.required());
+    List<CheckedFile> readable = new ArrayList<>();
     List<FileProblem> problems = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    Dataset<Row> all = null;
-    for (FileStatus file : files) {
+    for (FileStatus file : listCsvFiles(folder, bronze.required())) {
       String relative = folder + "/" + file.getPath().getName();
       names.add(relative);
       String header = firstLine(file.getPath(), relative);
@@ -100,13 +137,27 @@ public final class CsvInput {
       if (headerError != null) {
         problems.add(new FileProblem(bronze.table(), relative, 1, "(header)", header, headerError));
       }
-      Dataset<Row> rows = readFile(file.getPath().toString(), relative, columns, headerError, loadedAt);
-      all = all == null ? rows : all.unionByName(rows);
+      readable.add(new CheckedFile(file, relative, headerError));
     }
-    if (all == null) {
-      all = spark.createDataFrame(List.of(), bronze.columns());
+    return new Inspection(readable, problems, names);
+  }
+
+  private String sha256(Path path, String relative) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      byte[] buffer = new byte[1 << 20];
+      try (java.io.InputStream in = fs.open(path)) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          digest.update(buffer, 0, n);
+        }
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new InputException("cannot read input file " + relative + ": " + e.getMessage(), e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
-    return new Result(all.select(bronze.columnNames().stream().map(functionsCol()).toArray(Column[]::new)), problems, names);
   }
 
   private static java.util.function.Function<String, Column> functionsCol() {

@@ -12,6 +12,9 @@ import org.apache.spark.sql.SparkSession;
 import org.planwatch.delta.DeltaTables;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.ops.JobRuns;
+import org.planwatch.ops.RunInputs;
+import org.planwatch.pipeline.PreviousRun;
+import org.planwatch.spark.Warehouse;
 import org.planwatch.ops.WarehouseLock;
 import org.planwatch.pipeline.NightlyRun;
 import org.planwatch.pipeline.RunSettings;
@@ -44,6 +47,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Fail with exit code 4 when more than N rows are quarantined. Default: report them, do not fail.")
   long maxQuarantined;
 
+  @Option(names = "--recompute",
+      description = "Compute and compare every table. Default: a table whose inputs, code and settings are unchanged"
+          + " since the last succeeded run, and which nobody wrote since, is kept as that run left it (see ops.run_inputs).")
+  boolean recompute;
+
   @Option(names = "--wait-for-lock", paramLabel = "SECONDS", defaultValue = "0",
       description = "When another run holds the warehouse, wait up to SECONDS for it. Default: stop at once with exit code 5.")
   long waitForLock;
@@ -67,23 +75,45 @@ public final class RunCommand implements Callable<Integer> {
       SparkSession spark = warehouse.session("planwatch run " + date);
       double sessionSeconds = (System.nanoTime() - start) / 1e9;
       try {
-        return runLogged(spark, run, lock.held(), start, sessionSeconds, jvmStart);
+        Outcome outcome = runLogged(spark, warehouse.warehouse(), run, maxQuarantined, recompute, lock.held());
+        print(System.out, outcome.summary(), run.asOf(), run.datasets(), (System.nanoTime() - start) / 1e9, sessionSeconds,
+            (System.currentTimeMillis() - jvmStart) / 1e3);
+        if (outcome.message() != null) {
+          System.err.println("planwatch: " + outcome.message());
+        }
+        return outcome.exitCode();
       } finally {
         spark.stop();
       }
     }
   }
 
-  /** The nightly run between its two rows in ops.job_runs (running, then succeeded or failed). */
-  private int runLogged(SparkSession spark, JobRuns.Run run, boolean exclusive, long start, double sessionSeconds, long jvmStart) {
-    DeltaTables tables = new DeltaTables(spark, warehouse.warehouse());
+  /** How a run ended: its exit code, what it wrote, and the reason when it did not succeed. */
+  public record Outcome(int exitCode, RunSummary summary, String message) {}
+
+  /**
+   * The nightly run between its two rows in ops.job_runs (running, then succeeded or failed). Unless
+   * {@code recompute}, the last succeeded run's tables are kept where nothing they depend on changed;
+   * what this run read goes to ops.run_inputs for the next one.
+   *
+   * @param exclusive whether the caller holds the warehouse lock (then runs still shown as running are dead)
+   */
+  public static Outcome runLogged(SparkSession spark, Warehouse warehouse, JobRuns.Run run, long maxQuarantined, boolean recompute,
+      boolean exclusive) {
+    DeltaTables tables = new DeltaTables(spark, warehouse);
     JobRuns log = new JobRuns(spark, tables);
+    RunInputs inputs = new RunInputs(spark, tables);
     if (exclusive) {
       log.markAbandoned(run);
     }
     log.started(run);
     LOG.info("run {} started (ops.job_runs)", run.runId());
-    NightlyRun nightly = new NightlyRun(spark, tables, new RunSettings(run.datasets(), run.asOf(), maxQuarantined));
+    PreviousRun previous = recompute ? null : inputs.lastSucceeded();
+    if (previous != null) {
+      LOG.info("last succeeded run {} (as of {}): tables it left unchanged are kept where their inputs did not change",
+          previous.runId(), previous.asOf());
+    }
+    NightlyRun nightly = new NightlyRun(spark, tables, new RunSettings(run.datasets(), run.asOf(), maxQuarantined), previous);
     RunSummary summary;
     try {
       summary = nightly.execute();
@@ -91,18 +121,18 @@ public final class RunCommand implements Callable<Integer> {
       log.failedQuietly(run, nightly.summary(), ExitCode.of(e), PlanwatchCli.oneLine(e));
       throw e;
     }
-    print(System.out, summary, run.asOf(), run.datasets(), (System.nanoTime() - start) / 1e9, sessionSeconds,
-        (System.currentTimeMillis() - jvmStart) / 1e3);
     if (maxQuarantined >= 0 && summary.quarantined() > maxQuarantined) {
       String message = String.format("%d rows quarantined, more than --max-quarantined %d: see silver.quarantine",
           summary.quarantined(), maxQuarantined);
       log.finished(run, summary, ExitCode.TOO_MANY_QUARANTINED, message);
-      System.err.println("planwatch: " + message);
-      return ExitCode.TOO_MANY_QUARANTINED;
+      return new Outcome(ExitCode.TOO_MANY_QUARANTINED, summary, message);
     }
+    // Inputs first: a run killed between the two rows stays "running", is marked failed, and is never reused.
+    inputs.record(run.runId(), nightly.manifest(), summary);
+    LOG.info("run {}: inputs and table states recorded (ops.run_inputs)", run.runId());
     log.finished(run, summary, ExitCode.OK, null);
     LOG.info("run {} succeeded (ops.job_runs)", run.runId());
-    return ExitCode.OK;
+    return new Outcome(ExitCode.OK, summary, null);
   }
 
   private void print(PrintStream out, RunSummary summary, LocalDate date, String datasetsRoot, double seconds,
@@ -110,7 +140,12 @@ public final class RunCommand implements Callable<Integer> {
     out.printf("planwatch run as of %s%n  datasets  %s%n  warehouse %s%n%n", date, datasetsRoot, warehouse.warehouse());
     out.printf("%-40s %9s %9s %9s %9s %8s %8s%n", "table", "rows", "inserted", "updated", "deleted", "version", "ms");
     for (WriteResult w : summary.writes()) {
-      out.printf("%-40s %9d %9d %9d %9d %8d %8d%n", w.table(), w.rows(), w.inserted(), w.updated(), w.deleted(), w.version(), w.millis());
+      String millis = summary.reused().contains(w.table()) ? "kept" : Long.toString(w.millis());
+      out.printf("%-40s %9d %9d %9d %9d %8d %8s%n", w.table(), w.rows(), w.inserted(), w.updated(), w.deleted(), w.version(), millis);
+    }
+    if (!summary.reused().isEmpty()) {
+      out.printf("%nkept as run %s left them (inputs, code and settings unchanged; --recompute to compare): %d of %d tables%n",
+          summary.reusedFrom(), summary.reused().size(), summary.writes().size());
     }
     out.printf("%nrows read: %d, rows quarantined: %d%s%n", summary.rowsRead(), summary.quarantined(),
         summary.quarantined() > 0 ? " (SELECT * FROM silver.quarantine)" : "");

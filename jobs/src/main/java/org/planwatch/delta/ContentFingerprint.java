@@ -73,6 +73,16 @@ record ContentFingerprint(long rows, String token) {
     return Optional.empty();
   }
 
+  /** True when every commit after {@code version} left the rows as they were (maintenance, properties, constraints). */
+  static boolean rowsUnchangedSince(SparkSession spark, String location, long version, long current) {
+    if (current - version > HISTORY_DEPTH) {
+      return false;
+    }
+    List<Row> commits = DeltaTable.forPath(spark, location).history((int) (current - version))
+        .select("version", "operation").collectAsList();
+    return commits.stream().allMatch(c -> c.getLong(0) > version && CONTENT_PRESERVING.contains(c.getString(1)));
+  }
+
   /** Runs {@code write} with this digest as the user metadata of the commit it makes. */
   void recordIn(SparkSession spark, Runnable write) {
     String key = "spark.databricks.delta.commitInfo.userMetadata";

@@ -235,6 +235,29 @@ public final class DeltaTables {
     return (to - from) / 1_000_000;
   }
 
+  /** Which Delta table is at the table's location (its id, new with every CREATE) and its latest version. */
+  public record TableState(String tableId, long version) {}
+
+  /** The table's id and latest version, from its log (no Spark job); call after {@link #ensure}. */
+  public TableState state(TableSchema table) {
+    org.apache.spark.sql.delta.Snapshot snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
+        .update(false, scala.Option.empty(), scala.Option.empty());
+    return new TableState(snapshot.metadata().id(), snapshot.version());
+  }
+
+  /**
+   * Whether the table holds the rows it held at {@code earlier}: the same Delta table, and no commit
+   * since changed rows (OPTIMIZE, VACUUM and property changes do not).
+   */
+  public boolean rowsAsAt(TableSchema table, TableState earlier) {
+    TableState now = state(table);
+    if (!now.tableId().equals(earlier.tableId()) || now.version() < earlier.version()) {
+      return false;
+    }
+    return now.version() == earlier.version()
+        || ContentFingerprint.rowsUnchangedSince(spark, warehouse.location(table), earlier.version(), now.version());
+  }
+
   private long version(TableSchema table) {
     return org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
         .update(false, scala.Option.empty(), scala.Option.empty()).version();

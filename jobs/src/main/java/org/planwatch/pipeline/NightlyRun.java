@@ -54,11 +54,28 @@ public final class NightlyRun {
   private final RunSettings settings;
   private final RunSummary summary = new RunSummary();
   private final List<FileProblem> problems = new ArrayList<>();
+  /** The last succeeded run, whose tables this run may keep; null to compute every table. */
+  private final PreviousRun previous;
+  private InputManifest manifest;
 
   public NightlyRun(SparkSession spark, DeltaTables tables, RunSettings settings) {
+    this(spark, tables, settings, null);
+  }
+
+  /**
+   * @param previous the last succeeded run (from the run log): a table is kept as that run left it when
+   *     nothing it depends on changed since (see {@link #execute}); null computes and compares every table
+   */
+  public NightlyRun(SparkSession spark, DeltaTables tables, RunSettings settings, PreviousRun previous) {
     this.spark = spark;
     this.tables = tables;
     this.settings = settings;
+    this.previous = previous;
+  }
+
+  /** What this run read: set once {@link #execute} has listed the inputs. */
+  public InputManifest manifest() {
+    return manifest;
   }
 
   /** What the run has written so far: complete after {@link #execute}, partial when it threw. */
@@ -66,15 +83,36 @@ public final class NightlyRun {
     return summary;
   }
 
+  /**
+   * Writes every table, or keeps it as the previous run left it when that gives the same rows, which is
+   * when the table is still in the state that run left it in (same Delta table id and version) and:
+   * <ul>
+   *   <li>a bronze table: its input files (paths, sizes, SHA-256), the code and the settings are those
+   *       of the previous run;
+   *   <li>the silver tables: every bronze table was kept (silver validates tables against each other);
+   *   <li>the gold tables: the silver tables were kept and the evaluation date is the previous run's.
+   * </ul>
+   * A kept table is neither read nor written; it appears in the summary with the counts the previous run
+   * reported and 0 inserted, updated, deleted.
+   */
   public RunSummary execute() {
     Timestamp now = Timestamp.from(Instant.now());
     long start = System.nanoTime();
+    manifest = InputManifest.of(spark, settings.datasetsRoot());
     Map<String, Dataset<Row>> bronze = bronze(now);
     start = summary.stageDone("bronze", start);
-    SilverStage.Result silver = SilverStage.build(bronze);
-    Map<String, Dataset<Row>> silverTables = silver(silver, now);
+    boolean silverKept = bronze.keySet().stream().allMatch(t -> summary.reused().contains("bronze." + t)) && keepAll("silver");
+    boolean goldKept = silverKept && previous.asOf().equals(settings.asOf()) && keepAll("gold");
+    Map<String, Dataset<Row>> silverTables;
+    if (silverKept) {
+      silverTables = goldKept ? Map.of() : keptSilver();
+    } else {
+      silverTables = silver(SilverStage.build(checkpointKept(bronze)), now);
+    }
     start = summary.stageDone("silver", start);
-    gold(silverTables);
+    if (!goldKept) {
+      gold(silverTables);
+    }
     start = summary.stageDone("gold", start);
     PublishedViews.create(spark, tables.warehouse(), settings.asOf());
     spark.catalog().clearCache();
@@ -89,6 +127,14 @@ public final class NightlyRun {
     INPUT_TABLES.forEach(table -> input.requirePresent(Schemas.of("bronze." + table)));
     for (String table : INPUT_TABLES) {
       TableSchema schema = Schemas.of("bronze." + table);
+      if (sameCodeAndSettings() && manifest.filesOf(schema.qualifiedName()).equals(previous.manifest().filesOf(schema.qualifiedName()))
+          && keep(schema)) {
+        // Its rows are what the previous run read from these very files; their file problems still go to quarantine.
+        problems.addAll(input.fileProblems(schema));
+        summary.addRowsRead(previous.tables().get(schema.qualifiedName()).rows());
+        rows.put(table, spark.read().format("delta").load(tables.warehouse().location(schema)));
+        continue;
+      }
       CsvInput.Result read = input.read(schema, now);
       problems.addAll(read.problems());
       Dataset<Row> bronzeRows = read.rows().localCheckpoint();
@@ -98,6 +144,81 @@ public final class NightlyRun {
       rows.put(table, bronzeRows);
     }
     return rows;
+  }
+
+  private boolean sameCodeAndSettings() {
+    return previous != null
+        && previous.manifest().codeDigest().equals(manifest.codeDigest())
+        && previous.manifest().settingsDigest().equals(manifest.settingsDigest());
+  }
+
+  /** Keeps the table when it is {@link #asPreviousRunLeftIt}. */
+  private boolean keep(TableSchema schema) {
+    if (!asPreviousRunLeftIt(schema)) {
+      return false;
+    }
+    markKept(schema);
+    return true;
+  }
+
+  /**
+   * Whether the table holds the rows the previous run left in it: the same Delta table (one dropped and
+   * created again has a new id), and nobody changed rows since (maintenance such as OPTIMIZE does not).
+   */
+  private boolean asPreviousRunLeftIt(TableSchema schema) {
+    PreviousRun.TableOutcome was = previous == null ? null : previous.tables().get(schema.qualifiedName());
+    if (was == null) {
+      return false;
+    }
+    tables.ensure(schema);
+    boolean same = tables.rowsAsAt(schema, new DeltaTables.TableState(was.tableId(), was.version()));
+    if (!same) {
+      LOG.info("{}: changed since run {} left it at version {}; computing it", schema, previous.runId(), was.version());
+    }
+    return same;
+  }
+
+  private void markKept(TableSchema schema) {
+    PreviousRun.TableOutcome was = previous.tables().get(schema.qualifiedName());
+    summary.add(new WriteResult(schema.qualifiedName(), was.rows(), 0, 0, 0, tables.state(schema).version(), 0, 0, 0));
+    summary.markReused(schema.qualifiedName(), previous.runId());
+  }
+
+  /** Keeps every table of the layer that the previous run wrote, or none (checked all before any is kept). */
+  private boolean keepAll(String layer) {
+    List<TableSchema> layerTables = previous.tables().keySet().stream()
+        .filter(t -> t.startsWith(layer + ".")).map(Schemas::of).toList();
+    if (layerTables.isEmpty() || !layerTables.stream().allMatch(this::asPreviousRunLeftIt)) {
+      return false;
+    }
+    layerTables.forEach(this::markKept);
+    if (layer.equals("silver")) {
+      PreviousRun.TableOutcome quarantine = previous.tables().get("silver.quarantine");
+      summary.setQuarantined(quarantine == null ? 0 : quarantine.rows());
+      previous.tables().values().stream()
+          .filter(o -> o.table().startsWith("silver.") && o.rowsQuarantined() != null && o.rowsQuarantined() > 0)
+          .forEach(o -> summary.quarantinedByTable().put(o.table().substring("silver.".length()), o.rowsQuarantined()));
+    }
+    return true;
+  }
+
+  /** Kept bronze tables, read once from Delta for the silver stage (which reads each several times). */
+  private Map<String, Dataset<Row>> checkpointKept(Map<String, Dataset<Row>> bronze) {
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+    bronze.forEach((t, rows) -> out.put(t, summary.reused().contains("bronze." + t) ? rows.localCheckpoint() : rows));
+    return out;
+  }
+
+  /** The kept silver tables, read once from Delta for gold. */
+  private Map<String, Dataset<Row>> keptSilver() {
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+    for (String t : previous.tables().keySet()) {
+      if (t.startsWith("silver.") && !t.equals("silver.quarantine")) {
+        out.put(t.substring("silver.".length()),
+            spark.read().format("delta").load(tables.warehouse().location(Schemas.of(t))).localCheckpoint());
+      }
+    }
+    return out;
   }
 
   private Map<String, Dataset<Row>> silver(SilverStage.Result silver, Timestamp now) {

@@ -13,6 +13,8 @@ public final class RunSummary {
   private long quarantined;
   private final Map<String, Long> quarantinedByTable = new LinkedHashMap<>();
   private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+  private final java.util.Set<String> reused = new java.util.LinkedHashSet<>();
+  private String reusedFrom;
 
   /** Records the time of a stage that started at {@code startNanos}; returns now, the start of the next one. */
   public long stageDone(String stage, long startNanos) {
@@ -48,6 +50,22 @@ public final class RunSummary {
 
   public void setQuarantined(long quarantined) {
     this.quarantined = quarantined;
+  }
+
+  /** Marks a table kept as run {@code runId} left it (neither read nor written by this run). */
+  public void markReused(String table, String runId) {
+    reused.add(table);
+    reusedFrom = runId;
+  }
+
+  /** Tables kept as the previous run left them, by qualified name. */
+  public java.util.Set<String> reused() {
+    return reused;
+  }
+
+  /** The run whose tables were kept; null when none was. */
+  public String reusedFrom() {
+    return reusedFrom;
   }
 
   /** Rows of silver.quarantine by the silver table they were meant for (unqualified name). */

@@ -1,63 +1,93 @@
 package org.planwatch.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.planwatch.cli.RunCommand;
 import org.planwatch.delta.WriteResult;
+import org.planwatch.ops.JobRuns;
 import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestDatasets;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
 
-/** Reruns change nothing; a new actual changes only the rows it affects (seen in the change data feed). */
+/**
+ * Nights on one warehouse, as the scheduler runs them ({@code planwatch run}, logged in ops.job_runs and
+ * ops.run_inputs). A rerun on the same files keeps every table without reading it; a new actual changes
+ * only the rows it affects (seen in the change data feed), and a table written by hand is computed again;
+ * a later evaluation date recomputes gold only.
+ */
 class RerunTest {
   private final SparkSession spark = TestSpark.session();
 
-  private static Map<String, Long> versions(RunSummary summary) {
-    return summary.writes().stream().collect(Collectors.toMap(WriteResult::table, WriteResult::version));
-  }
-
   @Test
-  void rerunWithTheSameInputsWritesNothing() {
-    TestWarehouses.Built first = TestWarehouses.curated();
-    TestWarehouses.Built again = TestWarehouses.runInto(first.warehouse(), first.root(), TestSpark.datasets(), TestWarehouses.MID_TERM);
-    for (WriteResult w : again.summary().writes()) {
-      assertEquals(0, w.inserted() + w.updated() + w.deleted(), w.table() + " changed on rerun: " + w);
-    }
-    assertEquals(versions(first.summary()), versions(again.summary()), "no table got a new version");
-  }
-
-  @Test
-  void oneNewActualChangesOnlyItsOwnRows() throws IOException {
+  void eachNightComputesOnlyWhatItsInputsChanged() throws Exception {
     TestWarehouses.Built curated = TestWarehouses.curated();
     Path root = TestDatasets.copyOfFolder(curated.root());
-    Warehouse copy = Warehouse.at(root.toString());
+    Warehouse warehouse = Warehouse.at(root.toString());
     Path datasets = TestDatasets.copyOfCurated();
-    // A fictional full-year 2023 urbanisation rate for Huzhou, in a file of its own.
+
+    // The curated warehouse was built by a logged run; night 2 on a copy of it, with the same files:
+    // every table kept as that run left it, none read or compared.
+    RunSummary first = curated.summary();
+    RunSummary second = night(warehouse, datasets, TestWarehouses.MID_TERM);
+    assertEquals(tables(first), second.reused());
+    assertEquals(versions(first), versions(second));
+    for (WriteResult w : second.writes()) {
+      assertEquals(w.rows(), byTable(first).get(w.table()).rows(), w.table());
+    }
+    assertEquals(2L, spark.sql("SELECT count(*) FROM delta.`" + warehouse.location("ops", "job_runs") + "` WHERE status = 'succeeded'")
+        .first().getLong(0));
+    Path huzhou = datasets.resolve("observations/huzhou.csv");
+    Row recorded = spark.sql("SELECT f.* FROM (SELECT explode(files) AS f FROM delta.`" + warehouse.location("ops", "run_inputs")
+        + "`) WHERE f.input_file = 'observations/huzhou.csv'").first();
+    assertEquals(RowFactory.create("bronze.observation", "observations/huzhou.csv", Files.size(huzhou), sha256(huzhou)), recorded);
+
+    // Night 3: a fictional full-year 2023 urbanisation rate for Huzhou, in a file of its own; and Nanxun
+    // deleted from bronze.region by hand, which a run must notice (the table is past the version night 2 left).
     Files.writeString(datasets.resolve("observations/zz_2023.csv"),
         "region_code,indicator_code,period_start,period_end,period_label,value_kind,value,value_text,statistical_scope,status_met,source_doc,source_table,source_line,note\n"
             + "330500,urbanisation_rate_resident,2023-01-01,2023-12-31,2023,level,67.2,67.2,,,test,test,2,fictional test row\n",
         StandardCharsets.UTF_8);
-    long before = version(copy, "gold", "indicator_progress");
-    TestWarehouses.Built after = TestWarehouses.runInto(copy, root, datasets, TestWarehouses.MID_TERM);
-
-    Map<String, WriteResult> writes = after.summary().writes().stream().collect(Collectors.toMap(WriteResult::table, w -> w));
+    spark.sql("DELETE FROM delta.`" + warehouse.location("bronze", "region") + "` WHERE region_code = '330503'");
+    long before = version(warehouse, "gold", "indicator_progress");
+    RunSummary third = night(warehouse, datasets, TestWarehouses.MID_TERM);
+    Map<String, WriteResult> writes = byTable(third);
+    assertEquals(1, writes.get("bronze.observation").inserted());
+    assertEquals(1, writes.get("bronze.region").inserted(), "the row deleted by hand is back");
+    Set<String> otherBronze = tables(first).stream().filter(t -> t.startsWith("bronze.") && !t.equals("bronze.observation")
+        && !t.equals("bronze.region")).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(otherBronze, new TreeSet<>(third.reused()), "the other 10 bronze tables are kept; silver and gold are computed");
     assertEquals(1, writes.get("silver.observation").inserted());
     assertEquals(0, writes.get("silver.observation").updated() + writes.get("silver.observation").deleted());
-    assertEquals(0, writes.get("silver.plan_target").inserted() + writes.get("silver.plan_target").updated());
+    assertEquals(0, writes.get("silver.region").inserted() + writes.get("silver.region").updated());
+    // Computed and compared, the tables the two changes do not reach write nothing and keep their version.
+    for (String untouched : List.of("silver.plan_target", "silver.indicator", "gold.commitment_scorecard", "gold.published_reconciliation")) {
+      assertEquals(0, writes.get(untouched).inserted() + writes.get(untouched).updated() + writes.get(untouched).deleted(), untouched);
+      assertEquals(byTable(second).get(untouched).version(), writes.get(untouched).version(), untouched);
+    }
 
     List<Row> changes = spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", before + 1)
-        .load(copy.location("gold", "indicator_progress"))
+        .load(warehouse.location("gold", "indicator_progress"))
         .selectExpr("plan_id", "region_code", "indicator_code", "CAST(as_of AS STRING)", "_change_type", "round(achievement_rate, 4)")
         .orderBy("_change_type").collectAsList();
     // (67.2 - 65.6) / (72 - 65.6) = 25%: one new row at 2023-12-31, nothing else touched.
@@ -65,13 +95,55 @@ class RerunTest {
 
     // Yesterday's figures by time: the time DESCRIBE HISTORY shows for the version before the run,
     // as a statistician copies it into TIMESTAMP AS OF (session time zone, Asia/Shanghai).
-    String location = copy.location("gold", "indicator_progress");
+    String location = warehouse.location("gold", "indicator_progress");
     String yesterday = spark.sql("DESCRIBE HISTORY delta.`" + location + "`").where("version = " + before)
         .selectExpr("CAST(timestamp AS STRING)").first().getString(0);
-    assertEquals(0, spark.sql("SELECT * FROM delta.`" + location + "` TIMESTAMP AS OF '" + yesterday + "'"
-        + " WHERE indicator_code = 'urbanisation_rate_resident' AND as_of = DATE'2023-12-31' AND region_code = '330500'").count());
-    assertEquals(1, spark.sql("SELECT * FROM delta.`" + location + "` WHERE indicator_code = 'urbanisation_rate_resident'"
-        + " AND as_of = DATE'2023-12-31' AND region_code = '330500'").count());
+    String huzhouUrbanisation2023 = " WHERE indicator_code = 'urbanisation_rate_resident' AND as_of = DATE'2023-12-31' AND region_code = '330500'";
+    assertEquals(0, spark.sql("SELECT * FROM delta.`" + location + "` TIMESTAMP AS OF '" + yesterday + "'" + huzhouUrbanisation2023).count());
+    assertEquals(1, spark.sql("SELECT * FROM delta.`" + location + "`" + huzhouUrbanisation2023).count());
+
+    // A change that leaves the rows alone (here a longer log retention) moves the version, not what is kept.
+    spark.sql("ALTER TABLE delta.`" + warehouse.location("silver", "observation") + "`"
+        + " SET TBLPROPERTIES ('delta.logRetentionDuration' = 'interval 60 days')");
+
+    // Night 4, same files evaluated half a year later: bronze and silver kept, gold computed (no new actual: no row changes).
+    RunSummary fourth = night(warehouse, datasets, LocalDate.of(2024, 6, 30));
+    assertEquals(tables(third).stream().filter(t -> !t.startsWith("gold.")).collect(Collectors.toSet()), fourth.reused());
+    assertEquals(byTable(third).get("silver.observation").version() + 1, byTable(fourth).get("silver.observation").version(),
+        "kept, at the version the property change made");
+    for (WriteResult w : fourth.writes()) {
+      assertEquals(0, w.inserted() + w.updated() + w.deleted(), w.table() + " changed: " + w);
+    }
+    assertTrue(fourth.writes().stream().anyMatch(w -> w.table().equals("gold.indicator_progress")));
+  }
+
+  /** One {@code planwatch run} into the warehouse, as the CLI does it (logged, keeping what it can). */
+  private static RunSummary night(Warehouse warehouse, Path datasets, LocalDate asOf) {
+    TestWarehouses.use(warehouse);
+    JobRuns.Run run = new JobRuns.Run(UUID.randomUUID().toString(), "run", asOf, datasets.toString(), Instant.now());
+    RunCommand.Outcome outcome = RunCommand.runLogged(TestSpark.session(), warehouse, run, -1, false, true);
+    assertEquals(0, outcome.exitCode(), outcome.message());
+    return outcome.summary();
+  }
+
+  private static Map<String, Long> versions(RunSummary summary) {
+    return summary.writes().stream().collect(Collectors.toMap(WriteResult::table, WriteResult::version));
+  }
+
+  private static Map<String, WriteResult> byTable(RunSummary summary) {
+    return summary.writes().stream().collect(Collectors.toMap(WriteResult::table, w -> w));
+  }
+
+  private static Set<String> tables(RunSummary summary) {
+    return summary.writes().stream().map(WriteResult::table).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+  }
+
+  private static String sha256(Path file) throws IOException, java.security.NoSuchAlgorithmException {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file)) {
+      digest.update(in.readAllBytes());
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private long version(Warehouse warehouse, String layer, String table) {

@@ -1,7 +1,11 @@
 package org.planwatch.testing;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.UUID;
+import org.planwatch.cli.RunCommand;
+import org.planwatch.ops.JobRuns;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -32,11 +36,29 @@ public final class TestWarehouses {
 
   private TestWarehouses() {}
 
-  /** The curated datasets of the repository, evaluated as of the mid-term date; built once per JVM. */
+  /**
+   * The curated datasets of the repository, evaluated as of the mid-term date; built once per JVM, by a
+   * logged run as {@code planwatch run} makes it (with ops.job_runs and ops.run_inputs).
+   */
   public static synchronized Built curated() {
-    Built built = BUILT.computeIfAbsent("curated", k -> run(TestSpark.datasets(), MID_TERM));
+    Built built = BUILT.computeIfAbsent("curated", k -> {
+      Path root = TestSpark.temporaryFolder("planwatch-wh-");
+      return logged(Warehouse.at(root.toString()), root, TestSpark.datasets(), MID_TERM);
+    });
     use(built.warehouse());
     return built;
+  }
+
+  /** A {@code planwatch run} into the warehouse, as the CLI does it: logged, keeping what did not change. */
+  public static synchronized Built logged(Warehouse warehouse, Path root, Path datasets, LocalDate asOf) {
+    use(warehouse);
+    AS_OF.put(warehouse.root(), asOf);
+    JobRuns.Run run = new JobRuns.Run(UUID.randomUUID().toString(), "run", asOf, datasets.toString(), Instant.now());
+    RunCommand.Outcome outcome = RunCommand.runLogged(TestSpark.session(), warehouse, run, -1, false, true);
+    if (outcome.exitCode() != 0) {
+      throw new IllegalStateException("run into " + warehouse.root() + " ended with exit code " + outcome.exitCode() + ": " + outcome.message());
+    }
+    return new Built(warehouse, root, outcome.summary());
   }
 
   /** A new warehouse from {@code datasets} (a test's own folder), evaluated as of {@code asOf}. */
