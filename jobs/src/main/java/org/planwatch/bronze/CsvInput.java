@@ -71,11 +71,6 @@ public final class CsvInput {
     return bronze.columnNames().stream().filter(c -> !TECHNICAL_COLUMNS.contains(c)).toList();
   }
 
-  /** Fails with an {@link InputException} when a required dataset folder is missing or holds no CSV file. */
-  public void requirePresent(TableSchema bronze) {
-    bronze.sourceFolder().ifPresent(folder -> listCsvFiles(folder, bronze.required()));
-  }
-
   public Result read(TableSchema bronze, Timestamp loadedAt) {
     List<String> columns = csvColumns(bronze);
     Inspection inspection = inspect(bronze);
@@ -99,7 +94,10 @@ public final class CsvInput {
     return inspect(bronze).problems();
   }
 
-  /** Every CSV file of the table's dataset folder, in the order read, with its size and SHA-256. */
+  /**
+   * Every CSV file of the table's dataset folder, in the order read, with its size and SHA-256; fails with an
+   * {@link InputException} when a required folder is missing or holds no CSV file.
+   */
   public List<InputFile> inputFiles(TableSchema bronze) {
     String folder = bronze.sourceFolder().orElseThrow(() -> new IllegalStateException(bronze + " declares no source"));
     List<InputFile> out = new ArrayList<>();
