@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.StructField;
 import org.planwatch.delta.Layers;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Views;
 import org.planwatch.spark.Warehouse;
 
 /**
@@ -178,11 +179,11 @@ public final class BiViews {
 
   private static String view(SparkSession spark, String name, String comment, List<Column> columns, String from) {
     String qualified = DATABASE + "." + name;
-    spark.sql("CREATE OR REPLACE VIEW " + qualified + " ("
-        + columns.stream().map(c -> "`" + c.name() + "` COMMENT " + quote(c.comment())).collect(Collectors.joining(", "))
-        + ") COMMENT " + quote(comment) + " AS SELECT "
-        + columns.stream().map(c -> c.expression() + " AS `" + c.name() + "`").collect(Collectors.joining(", "))
-        + " FROM " + from);
+    Views.createOrReplace(spark, qualified,
+        "(" + columns.stream().map(c -> "`" + c.name() + "` COMMENT " + quote(c.comment())).collect(Collectors.joining(", "))
+            + ") COMMENT " + quote(comment),
+        "SELECT " + columns.stream().map(c -> c.expression() + " AS `" + c.name() + "`").collect(Collectors.joining(", "))
+            + " FROM " + from);
     return qualified;
   }
 

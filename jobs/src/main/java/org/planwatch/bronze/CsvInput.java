@@ -34,6 +34,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.planwatch.pipeline.InputException;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,22 +142,13 @@ public final class CsvInput {
   }
 
   private String sha256(Path path, String relative) {
-    try {
-      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      byte[] buffer = new byte[1 << 20];
-      try (java.io.InputStream in = fs.open(path)) {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          digest.update(buffer, 0, n);
-        }
-      }
-      return java.util.HexFormat.of().formatHex(digest.digest());
+    try (java.io.InputStream in = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path)) {
+      return Sha256.of(in);
     } catch (IOException e) {
       throw new InputException("cannot read input file " + relative + ": " + e.getMessage(), e);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
+
 
   private static java.util.function.Function<String, Column> functionsCol() {
     return org.apache.spark.sql.functions::col;
