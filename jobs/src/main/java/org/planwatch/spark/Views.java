@@ -4,7 +4,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
-import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 
 /**
  * The views a run publishes. {@code CREATE OR REPLACE VIEW} resolves the view's query, which loads the
@@ -23,30 +22,23 @@ public final class Views {
    * already has this definition.
    *
    * @param header the column list and comment, e.g. {@code (`a` COMMENT '...') COMMENT '...'}
-   * @return whether the view was (re)created
    */
-  public static boolean createOrReplace(SparkSession spark, String name, String header, String query) {
+  public static void createOrReplace(SparkSession spark, String name, String header, String query) {
     String digest = Sha256.of(CodeVersion.digest() + "\n" + header + "\nAS " + query);
-    if (digest.equals(storedDigest(spark, name))) {
-      return false;
+    if (!digest.equals(storedDigest(spark, name))) {
+      spark.sql("CREATE OR REPLACE VIEW " + name + " " + header + " TBLPROPERTIES ('" + DEFINITION + "' = '" + digest + "') AS " + query);
     }
-    spark.sql("CREATE OR REPLACE VIEW " + name + " " + header + " TBLPROPERTIES ('" + DEFINITION + "' = '" + digest + "') AS " + query);
-    return true;
   }
 
   /** The digest a view was created with; null when there is no such view (or it is a table). */
   static String storedDigest(SparkSession spark, String name) {
     int dot = name.indexOf('.');
     TableIdentifier id = new TableIdentifier(name.substring(dot + 1), scala.Option.apply(name.substring(0, dot)));
-    SessionCatalog catalog = spark.sessionState().catalog();
-    if (!catalog.databaseExists(id.database().get()) || !catalog.tableExists(id)) {
-      return null;
-    }
     CatalogTable table;
     try {
-      table = catalog.getTableMetadata(id);
+      table = spark.sessionState().catalog().getTableMetadata(id);
     } catch (org.apache.spark.sql.AnalysisException e) {
-      return null; // dropped in between
+      return null; // no such database or view
     }
     if (!table.tableType().equals(CatalogTableType.VIEW())) {
       return null;
