@@ -72,11 +72,18 @@ public final class CsvInput {
     return bronze.columnNames().stream().filter(c -> !TECHNICAL_COLUMNS.contains(c)).toList();
   }
 
-  public Result read(TableSchema bronze, Timestamp loadedAt) {
+  /**
+   * The rows of the files {@code only} accepts (by path relative to the datasets root, e.g.
+   * {@code observations/2023.csv}), and the problems of every file of the folder.
+   */
+  public Result read(TableSchema bronze, Timestamp loadedAt, java.util.function.Predicate<String> only) {
     List<String> columns = csvColumns(bronze);
     Inspection inspection = inspect(bronze);
     Dataset<Row> all = null;
     for (CheckedFile file : inspection.readable()) {
+      if (!only.test(file.relative())) {
+        continue;
+      }
       Dataset<Row> rows = readFile(file.status().getPath().toString(), file.relative(), columns, file.headerError(), loadedAt);
       all = all == null ? rows : all.unionByName(rows);
     }

@@ -7,11 +7,21 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,43 +29,152 @@ import org.apache.spark.sql.SparkSession;
 import org.planwatch.schema.TableSchema;
 
 /**
- * An order-independent digest of the rows a write puts into a table (row count and two sums of row
- * hashes over the key and value columns), recorded in the commit's user metadata. When the table's
- * last data-changing commit recorded the digest the new rows have, the table already holds them and
- * the write is skipped without reading the table: a nightly rerun on unchanged inputs then costs one
- * aggregate over rows already in memory per table, instead of a join against the table.
+ * Order-independent digests of the rows a write puts into a table, one per slice of the table
+ * ({@link TableSchema#sliceColumn}; a table without one is a single slice), recorded in the commit's
+ * user metadata. A digest is the row count and two sums of row hashes over the key and value columns.
+ * When the table's last data-changing commit recorded the digests tonight's rows have, the table holds
+ * them already and is neither read nor written; when some slices differ, only those are compared and
+ * rewritten, so a new quarter of actuals costs its own rows, not the history's.
  */
-record ContentFingerprint(long rows, String token) {
-  private static final String PREFIX = "planwatch-content v1 ";
-  /** The table property a metadata-only commit sets when it records a digest for rows already there. */
+final class ContentFingerprint {
+  private static final String PREFIX = "planwatch-content v2 ";
+  /** The table property a metadata-only commit sets when it records digests for rows already there. */
   static final String PROPERTY = "planwatch.content";
+  /** The single slice of a table without a slice column. */
+  private static final String WHOLE = "*";
   /** Commits that leave a table's rows as they were: maintenance and metadata changes. */
   private static final Set<String> CONTENT_PRESERVING = Set.of(
       "OPTIMIZE", "VACUUM START", "VACUUM END", "SET TBLPROPERTIES", "UNSET TBLPROPERTIES",
       "ADD CONSTRAINT", "DROP CONSTRAINT", "CHANGE COLUMN");
-  /** How far back the log is searched for the last recorded digest. */
+  /** How far back the log is searched for the last recorded digests. */
   private static final int HISTORY_DEPTH = 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  static ContentFingerprint of(Dataset<Row> rows, TableSchema table, String scope) {
+  private final String columns;
+  private final String slice;
+  /** "rows:xxhash-sum:hash-sum" by slice value, sorted. */
+  private final SortedMap<String, String> digests;
+
+  private ContentFingerprint(String columns, String slice, SortedMap<String, String> digests) {
+    this.columns = columns;
+    this.slice = slice;
+    this.digests = digests;
+  }
+
+  /** The digests of {@code rows}, by slice: one aggregate, whose result has a row per slice (not per row). */
+  static ContentFingerprint of(Dataset<Row> rows, TableSchema table) {
     List<String> hashed = new ArrayList<>(table.keys());
     hashed.addAll(table.valueColumns());
     Column[] columns = hashed.stream().map(c -> col(c)).toArray(Column[]::new);
     // Sums as decimals: no overflow, and two independent hashes make a collision negligible.
-    Row digest = rows.agg(
-            count(lit(1)),
-            sum(xxhash64(columns).cast("decimal(38,0)")),
-            sum(hash(columns).cast("decimal(38,0)")))
-        .first();
-    long count = digest.getLong(0);
-    String token = PREFIX + "columns=" + Integer.toHexString(hashed.hashCode())
-        + " scope=" + Integer.toHexString(String.valueOf(scope).hashCode())
-        + " rows=" + count + " xx=" + digest.get(1) + " h=" + digest.get(2);
-    return new ContentFingerprint(count, token);
+    Column[] aggregates = {
+        count(lit(1)), sum(xxhash64(columns).cast("decimal(38,0)")), sum(hash(columns).cast("decimal(38,0)"))};
+    String slice = table.sliceColumn().orElse(null);
+    List<Row> bySlice = slice == null
+        ? rows.agg(aggregates[0], aggregates[1], aggregates[2]).collectAsList()
+        : rows.groupBy(col(slice).cast("string")).agg(aggregates[0], aggregates[1], aggregates[2]).collectAsList();
+    SortedMap<String, String> digests = new TreeMap<>();
+    for (Row r : bySlice) {
+      int at = slice == null ? 0 : 1;
+      if (r.getLong(at) == 0) {
+        continue;
+      }
+      if (slice != null && r.isNullAt(0)) {
+        throw new IllegalStateException(table + ": " + r.getLong(1) + " rows have no " + slice + ", the column the table is sliced by");
+      }
+      digests.put(slice == null ? WHOLE : r.getString(0), r.getLong(at) + ":" + r.get(at + 1) + ":" + r.get(at + 2));
+    }
+    return new ContentFingerprint(Integer.toHexString(hashed.hashCode()), slice, digests);
   }
 
-  /** True when the table's last data-changing commit recorded this digest: it holds these rows now. */
-  boolean matchesLastWrite(SparkSession spark, String location) {
-    return lastRecorded(spark, location).map(token::equals).orElse(false);
+  /** The slice values with rows. */
+  Set<String> slices() {
+    return digests.keySet();
+  }
+
+  boolean sliced() {
+    return slice != null;
+  }
+
+  long rows() {
+    return digests.values().stream().mapToLong(d -> Long.parseLong(d.substring(0, d.indexOf(':')))).sum();
+  }
+
+  /**
+   * The slices within {@code scope} whose rows differ between these digests and {@code stored}: a slice
+   * with other rows, a new slice, or one whose rows are gone. Empty when the table holds these rows.
+   */
+  Set<String> changedFrom(ContentFingerprint stored, WriteScope scope) {
+    Set<String> all = new TreeSet<>(digests.keySet());
+    all.addAll(stored.digests.keySet());
+    Set<String> changed = new TreeSet<>();
+    for (String s : all) {
+      boolean inScope = slice == null || scope.includes(s);
+      if (inScope && !Objects.equals(digests.get(s), stored.digests.get(s))) {
+        changed.add(s);
+      }
+    }
+    return changed;
+  }
+
+  /** These digests with the given slices taken from {@code tonight} (and dropped where it has no rows). */
+  ContentFingerprint replacing(Set<String> slices, ContentFingerprint tonight) {
+    SortedMap<String, String> out = new TreeMap<>(digests);
+    for (String s : slices) {
+      String d = tonight.digests.get(s);
+      if (d == null) {
+        out.remove(s);
+      } else {
+        out.put(s, d);
+      }
+    }
+    return new ContentFingerprint(columns, slice, out);
+  }
+
+  /** These digests and those of slices {@code others} has (slices outside a write's scope). */
+  ContentFingerprint plus(ContentFingerprint others) {
+    SortedMap<String, String> out = new TreeMap<>(others.digests);
+    out.putAll(digests);
+    return new ContentFingerprint(columns, slice, out);
+  }
+
+  /** What the commit's user metadata holds. */
+  String token() {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("columns", columns);
+    node.put("slice", slice);
+    ObjectNode d = node.putObject("digests");
+    digests.forEach(d::put);
+    try {
+      return PREFIX + JSON.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Optional<ContentFingerprint> parse(String token) {
+    try {
+      JsonNode node = JSON.readTree(token.substring(PREFIX.length()));
+      SortedMap<String, String> digests = new TreeMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.get("digests").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        digests.put(e.getKey(), e.getValue().asText());
+      }
+      JsonNode slice = node.get("slice");
+      return Optional.of(new ContentFingerprint(node.get("columns").asText(), slice == null || slice.isNull() ? null : slice.asText(), digests));
+    } catch (JsonProcessingException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The digests the table's last data-changing commit recorded, when they were taken over the same
+   * columns and slices as {@code tonight}'s; empty when a commit since changed rows without recording
+   * digests (a write by hand), or none did.
+   */
+  Optional<ContentFingerprint> storedIn(SparkSession spark, String location) {
+    return lastRecorded(spark, location).flatMap(ContentFingerprint::parse)
+        .filter(stored -> stored.columns.equals(columns) && Objects.equals(stored.slice, slice));
   }
 
   private static Optional<String> lastRecorded(SparkSession spark, String location) {
@@ -83,10 +202,10 @@ record ContentFingerprint(long rows, String token) {
     return commits.stream().allMatch(c -> c.getLong(0) > version && CONTENT_PRESERVING.contains(c.getString(1)));
   }
 
-  /** Runs {@code write} with this digest as the user metadata of the commit it makes. */
+  /** Runs {@code write} with these digests as the user metadata of the commit it makes. */
   void recordIn(SparkSession spark, Runnable write) {
     String key = "spark.databricks.delta.commitInfo.userMetadata";
-    spark.conf().set(key, token);
+    spark.conf().set(key, token());
     try {
       write.run();
     } finally {

@@ -1,14 +1,21 @@
 package org.planwatch.delta;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaMergeBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.planwatch.schema.TableSchema;
@@ -144,19 +151,27 @@ public final class DeltaTables {
     return Integer.toHexString((table.columns().toDDL() + table.comment() + checks).hashCode());
   }
 
+  /** Makes the table hold exactly {@code rows}: {@link #merge(TableSchema, Dataset, WriteScope)} of the whole table. */
+  public WriteResult merge(TableSchema table, Dataset<Row> rows) {
+    return merge(table, rows, WriteScope.whole());
+  }
+
   /**
-   * Makes the table hold exactly {@code rows} within {@code scope} (a SQL condition on the table's
-   * columns, or null for the whole table): new keys are inserted, changed rows updated, rows no longer
-   * produced deleted, unchanged rows left alone. When the table's last write recorded the same content
-   * digest ({@link ContentFingerprint}) nothing is read or written; otherwise the difference is counted
-   * first, and when there is none, nothing is written (no new table version, an empty change feed).
+   * Makes the table hold exactly {@code rows} within {@code scope}: new keys are inserted, changed rows
+   * updated, rows no longer produced deleted, unchanged rows left alone. The rows' digests by slice
+   * ({@link ContentFingerprint}) are compared with those the table's last write recorded: the table is
+   * read and written only in the slices whose digests differ, and not at all when none does (no new
+   * version, an empty change feed). Without recorded digests every slice in scope is compared.
    */
-  public WriteResult merge(TableSchema table, Dataset<Row> rows, String scope) {
+  public WriteResult merge(TableSchema table, Dataset<Row> rows, WriteScope scope) {
+    if (table.sliceColumn().isEmpty() && !scope.isWhole()) {
+      throw new IllegalArgumentException(table + " has no slice column: it is written whole, not " + scope);
+    }
     long t0 = System.nanoTime();
     ensure(table);
     long t1 = System.nanoTime();
     List<String> columns = table.columnNames();
-    // Computed once for the difference and the MERGE: planning a large source twice costs more than holding it.
+    // Computed once for the digests, the difference and the MERGE: planning a large source twice costs more than holding it.
     Dataset<Row> source =
         rows.select(columns.stream().map(rows::col).toArray(org.apache.spark.sql.Column[]::new))
             .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
@@ -167,68 +182,105 @@ public final class DeltaTables {
     }
   }
 
-  private WriteResult mergePersisted(TableSchema table, Dataset<Row> source, String scope, long t0, long t1) {
-    List<String> columns = table.columnNames();
+  /** Rows per data file a large first write of a sliced table aims at: its files then cover ranges of slices. */
+  private static final long ROWS_PER_FILE = 1_000_000;
+
+  private WriteResult mergePersisted(TableSchema table, Dataset<Row> source, WriteScope scope, long t0, long t1) {
     String location = warehouse.location(table);
-    ContentFingerprint content = ContentFingerprint.of(source, table, scope);
+    ContentFingerprint tonight = ContentFingerprint.of(source, table);
+    for (String slice : tonight.slices()) {
+      if (tonight.sliced() && !scope.includes(slice)) {
+        throw new IllegalArgumentException(table + ": rows for " + table.sliceColumn().get() + " " + slice + " are outside " + scope);
+      }
+    }
     if (createdEmpty.remove(table.qualifiedName())) {
       // Into a table just created, every row is an insert: an append writes the same rows as the
       // MERGE would, without the difference join and the MERGE's join against an empty table.
       long t2 = System.nanoTime();
-      if (content.rows() > 0) {
-        content.recordIn(spark, () -> source.write().format("delta").mode("append").save(location));
+      if (tonight.rows() > 0) {
+        Dataset<Row> out = source;
+        if (tonight.sliced() && tonight.rows() > ROWS_PER_FILE) {
+          // Files holding ranges of slices let a later write of one slice skip the others' files.
+          out = source.repartitionByRange((int) Math.ceil((double) tonight.rows() / ROWS_PER_FILE), source.col(table.sliceColumn().get()));
+        }
+        Dataset<Row> written = out;
+        tonight.recordIn(spark, () -> written.write().format("delta").mode("append").save(location));
       } else {
-        recordDigest(content, location);
+        recordDigest(tonight, location);
       }
       long t3 = System.nanoTime();
-      return new WriteResult(table.qualifiedName(), content.rows(), content.rows(), 0, 0, version(table),
+      return new WriteResult(table.qualifiedName(), tonight.rows(), tonight.rows(), 0, 0, version(table),
           millis(t0, t1), millis(t1, t2), millis(t2, t3));
     }
-    if (content.matchesLastWrite(spark, location)) {
-      return new WriteResult(table.qualifiedName(), content.rows(), 0, 0, 0, version(table),
-          millis(t0, t1), millis(t1, System.nanoTime()), 0);
-    }
+    Optional<ContentFingerprint> stored = tonight.storedIn(spark, location);
     Dataset<Row> current = spark.read().format("delta").load(location);
-    if (scope != null) {
-      current = current.where(scope);
+    DataType sliceType = table.sliceColumn().map(c -> table.field(c).dataType()).orElse(null);
+    ContentFingerprint after;
+    Function<Column, Column> compared;
+    if (stored.isPresent()) {
+      Set<String> changed = tonight.changedFrom(stored.get(), scope);
+      if (changed.isEmpty()) {
+        return new WriteResult(table.qualifiedName(), stored.get().rows(), 0, 0, 0, version(table),
+            millis(t0, t1), millis(t1, System.nanoTime()), 0);
+      }
+      after = stored.get().replacing(changed, tonight);
+      compared = tonight.sliced() ? column -> WriteScope.in(column, sliceType, changed) : column -> null;
+      if (tonight.sliced()) {
+        LOG.info("{}: rows changed in {} of {} slices ({} = {})", table, changed.size(), tonight.slices().size(),
+            table.sliceColumn().get(), changed.size() <= 5 ? changed : changed.size() + " values");
+      }
+    } else {
+      compared = column -> scope.condition(column, sliceType);
+      // Digests of what the write leaves alone, for the next write to compare with.
+      after = scope.isWhole() ? tonight
+          : tonight.plus(ContentFingerprint.of(current.where(functions.not(compared.apply(current.col(table.sliceColumn().get())))), table));
     }
-    Difference diff = Difference.of(source, current, table);
-    long t2 = System.nanoTime();
-    DeltaTable target = DeltaTable.forPath(spark, location);
-    if (!diff.any()) {
-      // Same rows, but no commit says so (a table written before digests, or after another writer):
-      // one metadata commit records the digest, so the next run skips the comparison.
-      recordDigest(content, location);
-      return new WriteResult(table.qualifiedName(), diff.sourceRows(), 0, 0, 0, version(table),
-          millis(t0, t1), millis(t1, t2), 0);
+    Column sourceSlices = table.sliceColumn().map(c -> compared.apply(source.col(c))).orElse(null);
+    Column currentSlices = table.sliceColumn().map(c -> compared.apply(current.col(c))).orElse(null);
+    long t2;
+    try (Difference diff = Difference.of(
+        sourceSlices == null ? source : source.where(sourceSlices), currentSlices == null ? current : current.where(currentSlices), table)) {
+      t2 = System.nanoTime();
+      if (!diff.any()) {
+        // Same rows, but no commit says so (a table written before digests, or after another writer):
+        // one metadata commit records the digests, so the next run skips the comparison.
+        recordDigest(after, location);
+        return new WriteResult(table.qualifiedName(), after.rows(), 0, 0, 0, version(table),
+            millis(t0, t1), millis(t1, t2), 0);
+      }
+      Column on = null;
+      for (String k : table.keys()) {
+        Column eq = col("t." + k).eqNullSafe(col("c." + k));
+        on = on == null ? eq : on.and(eq);
+      }
+      // A condition on the table alone, which Delta's data skipping uses to leave the other slices' files unread.
+      Column targetSlices = table.sliceColumn().map(c -> compared.apply(col("t." + c))).orElse(null);
+      if (targetSlices != null) {
+        on = on.and(targetSlices);
+      }
+      Map<String, String> insert = new LinkedHashMap<>();
+      table.columnNames().forEach(c -> insert.put(c, "c." + c));
+      Map<String, String> update = new LinkedHashMap<>();
+      table.valueColumns().forEach(c -> update.put(c, "c." + c));
+      String kind = "c." + Difference.CHANGE;
+      DeltaMergeBuilder merge = DeltaTable.forPath(spark, location).as("t").merge(diff.changes().as("c"), on)
+          .whenMatched(kind + " = 'delete'").delete();
+      if (!update.isEmpty()) {
+        merge = merge.whenMatched(kind + " = 'update'").updateExpr(update);
+      }
+      DeltaMergeBuilder complete = merge.whenNotMatched(kind + " = 'insert'").insertExpr(insert);
+      after.recordIn(spark, complete::execute);
+      long t3 = System.nanoTime();
+      return new WriteResult(table.qualifiedName(), after.rows(), diff.inserted, diff.updated, diff.deleted, version(table),
+          millis(t0, t1), millis(t1, t2), millis(t2, t3));
     }
-    String on = table.keys().stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
-    String targetScope = scope == null ? null : qualify(scope, columns);
-    if (targetScope != null) {
-      on = on + " AND (" + targetScope + ")";
-    }
-    Map<String, String> insert = new LinkedHashMap<>();
-    columns.forEach(c -> insert.put(c, "s." + c));
-    Map<String, String> update = new LinkedHashMap<>();
-    table.valueColumns().forEach(c -> update.put(c, "s." + c));
-
-    DeltaMergeBuilder merge = target.as("t").merge(source.as("s"), on);
-    if (!update.isEmpty()) {
-      merge = merge.whenMatched(Difference.changedCondition(table)).updateExpr(update);
-    }
-    merge = merge.whenNotMatched().insertExpr(insert);
-    DeltaMergeBuilder complete = targetScope == null
-        ? merge.whenNotMatchedBySource().delete() : merge.whenNotMatchedBySource(targetScope).delete();
-    content.recordIn(spark, complete::execute);
-    long t3 = System.nanoTime();
-    return new WriteResult(table.qualifiedName(), diff.sourceRows(), diff.inserted(), diff.updated(), diff.deleted(), version(table),
-        millis(t0, t1), millis(t1, t2), millis(t2, t3));
   }
 
-  /** A metadata-only commit that records the digest of rows the table already holds. */
+  /** A metadata-only commit that records the digests of rows the table already holds. */
   private void recordDigest(ContentFingerprint content, String location) {
+    // The property only makes the commit (and says which digests it recorded); the digests are its user metadata.
     content.recordIn(spark, () -> spark.sql("ALTER TABLE delta.`" + location + "` SET TBLPROPERTIES ('"
-        + ContentFingerprint.PROPERTY + "' = '" + content.token() + "')"));
+        + ContentFingerprint.PROPERTY + "' = '" + org.planwatch.spark.Sha256.of(content.token()).substring(0, 16) + "')"));
   }
 
   private static long millis(long from, long to) {
@@ -261,15 +313,6 @@ public final class DeltaTables {
   private long version(TableSchema table) {
     return org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
         .update(false, scala.Option.empty(), scala.Option.empty()).version();
-  }
-
-  /** Prefixes the table's column names in a scope condition with {@code t.}. */
-  private static String qualify(String scope, List<String> columns) {
-    String out = scope;
-    for (String c : columns) {
-      out = out.replaceAll("(?<![\\w.])" + c + "(?![\\w])", "t." + c);
-    }
-    return out;
   }
 
   static boolean sameColumns(StructType stored, StructType declared) {

@@ -5,9 +5,13 @@ import static org.apache.spark.sql.functions.lit;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,8 +19,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.planwatch.bronze.CsvInput;
 import org.planwatch.bronze.FileProblem;
+import org.planwatch.bronze.InputFile;
 import org.planwatch.delta.DeltaTables;
 import org.planwatch.delta.WriteResult;
+import org.planwatch.delta.WriteScope;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
 import org.planwatch.gold.CommitmentIndicatorLink;
@@ -57,6 +63,8 @@ public final class NightlyRun {
   /** The last succeeded run, whose tables this run may keep; null to compute every table. */
   private final PreviousRun previous;
   private InputManifest manifest;
+  /** Bronze tables (unqualified) whose rows silver reads from Delta rather than from this run's reading. */
+  private final Set<String> readBack = new HashSet<>();
 
   public NightlyRun(SparkSession spark, DeltaTables tables, RunSettings settings) {
     this(spark, tables, settings, null);
@@ -108,7 +116,7 @@ public final class NightlyRun {
     if (silverKept) {
       silverTables = goldKept ? Map.of() : keptSilver();
     } else {
-      silverTables = silver(SilverStage.build(checkpointKept(bronze)), now);
+      silverTables = silver(SilverStage.build(checkpointReadBack(bronze)), now);
     }
     start = summary.stageDone("silver", start);
     if (!goldKept) {
@@ -126,18 +134,34 @@ public final class NightlyRun {
     Map<String, Dataset<Row>> rows = new LinkedHashMap<>();
     for (String table : INPUT_TABLES) {
       TableSchema schema = Schemas.of("bronze." + table);
-      if (sameCodeAndSettings() && manifest.filesOf(schema.qualifiedName()).equals(previous.manifest().filesOf(schema.qualifiedName()))
-          && keep(schema)) {
-        // Its rows are what the previous run read from these very files; their file problems still go to quarantine.
-        problems.addAll(input.fileProblems(schema));
-        summary.addRowsRead(previous.tables().get(schema.qualifiedName()).rows());
-        rows.put(table, spark.read().format("delta").load(tables.warehouse().location(schema)));
-        continue;
+      List<InputFile> files = manifest.filesOf(schema.qualifiedName());
+      if (sameCodeAndSettings() && asPreviousRunLeftIt(schema)) {
+        List<InputFile> before = previous.manifest().filesOf(schema.qualifiedName());
+        if (files.equals(before)) {
+          // Its rows are what the previous run read from these very files; their file problems still go to quarantine.
+          markKept(schema);
+          problems.addAll(input.fileProblems(schema));
+          summary.addRowsRead(previous.tables().get(schema.qualifiedName()).rows());
+          rows.put(table, readBack(schema));
+          continue;
+        }
+        if (schema.sliceColumn().equals(Optional.of("input_file"))) {
+          // Sliced by file: only the files added, changed or removed since are read and written.
+          Set<String> changed = changedFiles(before, files);
+          LOG.info("{}: reading {} of {} files, the others are as run {} read them", schema, changed.size(), files.size(), previous.runId());
+          CsvInput.Result read = input.read(schema, now, changed::contains);
+          problems.addAll(read.problems());
+          WriteResult write = tables.merge(schema, read.rows().localCheckpoint(), WriteScope.only(changed));
+          record(write);
+          summary.addRowsRead(write.rows());
+          rows.put(table, readBack(schema));
+          continue;
+        }
       }
-      CsvInput.Result read = input.read(schema, now);
+      CsvInput.Result read = input.read(schema, now, file -> true);
       problems.addAll(read.problems());
       Dataset<Row> bronzeRows = read.rows().localCheckpoint();
-      WriteResult write = tables.merge(schema, bronzeRows, null);
+      WriteResult write = tables.merge(schema, bronzeRows);
       record(write);
       summary.addRowsRead(write.rows());
       rows.put(table, bronzeRows);
@@ -145,19 +169,26 @@ public final class NightlyRun {
     return rows;
   }
 
+  /** The files (by path) that are in one list and not the other, or in both with another size or content. */
+  private static Set<String> changedFiles(List<InputFile> before, List<InputFile> now) {
+    Set<String> changed = new TreeSet<>();
+    Set<InputFile> same = new HashSet<>(before);
+    same.retainAll(now);
+    before.stream().filter(f -> !same.contains(f)).forEach(f -> changed.add(f.path()));
+    now.stream().filter(f -> !same.contains(f)).forEach(f -> changed.add(f.path()));
+    return changed;
+  }
+
+  /** A bronze table read from Delta for silver, which checkpoints it once ({@link #checkpointReadBack}). */
+  private Dataset<Row> readBack(TableSchema schema) {
+    readBack.add(schema.table());
+    return spark.read().format("delta").load(tables.warehouse().location(schema));
+  }
+
   private boolean sameCodeAndSettings() {
     return previous != null
         && previous.manifest().codeDigest().equals(manifest.codeDigest())
         && previous.manifest().settingsDigest().equals(manifest.settingsDigest());
-  }
-
-  /** Keeps the table when it is {@link #asPreviousRunLeftIt}. */
-  private boolean keep(TableSchema schema) {
-    if (!asPreviousRunLeftIt(schema)) {
-      return false;
-    }
-    markKept(schema);
-    return true;
   }
 
   /**
@@ -201,10 +232,10 @@ public final class NightlyRun {
     return true;
   }
 
-  /** Kept bronze tables, read once from Delta for the silver stage (which reads each several times). */
-  private Map<String, Dataset<Row>> checkpointKept(Map<String, Dataset<Row>> bronze) {
+  /** Bronze tables read back from Delta, read once for the silver stage (which reads each several times). */
+  private Map<String, Dataset<Row>> checkpointReadBack(Map<String, Dataset<Row>> bronze) {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
-    bronze.forEach((t, rows) -> out.put(t, summary.reused().contains("bronze." + t) ? rows.localCheckpoint() : rows));
+    bronze.forEach((t, rows) -> out.put(t, readBack.contains(t) ? rows.localCheckpoint() : rows));
     return out;
   }
 
@@ -224,7 +255,7 @@ public final class NightlyRun {
     Map<String, Dataset<Row>> persisted = new LinkedHashMap<>();
     for (Map.Entry<String, Dataset<Row>> e : silver.tables().entrySet()) {
       Dataset<Row> rows = e.getValue().localCheckpoint();
-      record(tables.merge(Schemas.of("silver." + e.getKey()), rows, null));
+      record(tables.merge(Schemas.of("silver." + e.getKey()), rows));
       persisted.put(e.getKey(), rows);
     }
     TableSchema quarantine = Schemas.of("silver.quarantine");
@@ -234,7 +265,7 @@ public final class NightlyRun {
     }
     Dataset<Row> fileProblems = spark.createDataFrame(fileRows, QUARANTINE_ROW);
     Dataset<Row> all = silver.quarantine().unionByName(fileProblems).distinct().withColumn("first_seen_at", lit(now)).localCheckpoint();
-    WriteResult write = tables.merge(quarantine, all, null);
+    WriteResult write = tables.merge(quarantine, all);
     record(write);
     summary.setQuarantined(write.rows());
     // One row per table: small, whatever the input size (for ops.job_runs).
@@ -248,16 +279,16 @@ public final class NightlyRun {
     EvaluationSettings evaluation = EvaluationSettings.from(key -> spark.conf().get(key, null));
     Dataset<Row> progress = IndicatorProgress.build(silver, settings.asOf(), evaluation).localCheckpoint();
     // Rows for later dates (from a run with a later --as-of) are left alone.
-    String upToRunDate = "as_of <= DATE'" + settings.asOf() + "'";
+    WriteScope upToRunDate = WriteScope.upTo(settings.asOf());
     record(tables.merge(IndicatorProgress.SCHEMA, progress, upToRunDate));
     Dataset<Row> comparison = DistrictCityComparison.wide(silver, progress).localCheckpoint();
     record(tables.merge(DistrictCityComparison.SCHEMA, comparison.select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)), upToRunDate));
     record(tables.merge(PlanConsistency.SCHEMA, PlanConsistency.build(silver, comparison), upToRunDate));
     record(tables.merge(RegionScorecard.SCHEMA, RegionScorecard.build(silver, progress), upToRunDate));
     Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
-    record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress), null));
-    record(tables.merge(CommitmentScorecard.SCHEMA, CommitmentScorecard.build(silver), null));
-    record(tables.merge(CommitmentIndicatorLink.SCHEMA, CommitmentIndicatorLink.build(silver, allProgress, settings.asOf()), null));
+    record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress)));
+    record(tables.merge(CommitmentScorecard.SCHEMA, CommitmentScorecard.build(silver)));
+    record(tables.merge(CommitmentIndicatorLink.SCHEMA, CommitmentIndicatorLink.build(silver, allProgress, settings.asOf())));
   }
 
   private void record(WriteResult write) {

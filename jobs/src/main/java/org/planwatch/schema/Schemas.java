@@ -74,6 +74,7 @@ public final class Schemas {
             list(header.get("key")),
             list(header.get("volatile")),
             list(header.get("partition")),
+            header.get("slice"),
             checks,
             header.get("source"),
             Boolean.parseBoolean(header.getOrDefault("required", "false")));
@@ -82,6 +83,11 @@ public final class Schemas {
         throw new IllegalStateException(resource + ": key column " + c + " is not declared");
       }
     }
+    schema.sliceColumn().ifPresent(c -> {
+      if (!schema.hasColumn(c)) {
+        throw new IllegalStateException(resource + ": slice column " + c + " is not declared");
+      }
+    });
     return schema;
   }
 

@@ -20,6 +20,7 @@ public final class TableSchema {
   private final List<String> keys;
   private final List<String> volatileColumns;
   private final List<String> partitionColumns;
+  private final String sliceColumn;
   private final Map<String, String> checks;
   private final String sourceFolder;
   private final boolean required;
@@ -31,6 +32,7 @@ public final class TableSchema {
       List<String> keys,
       List<String> volatileColumns,
       List<String> partitionColumns,
+      String sliceColumn,
       Map<String, String> checks,
       String sourceFolder,
       boolean required) {
@@ -40,6 +42,7 @@ public final class TableSchema {
     this.keys = List.copyOf(keys);
     this.volatileColumns = List.copyOf(volatileColumns);
     this.partitionColumns = List.copyOf(partitionColumns);
+    this.sliceColumn = sliceColumn;
     this.checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
     this.sourceFolder = sourceFolder;
     this.required = required;
@@ -88,6 +91,15 @@ public final class TableSchema {
 
   public List<String> partitionColumns() {
     return partitionColumns;
+  }
+
+  /**
+   * The column whose values cut the table into slices (an evaluation date, an input file): each slice's
+   * rows have their own digest, and a write compares and rewrites only the slices whose rows changed.
+   * Empty for a table written as a whole.
+   */
+  public Optional<String> sliceColumn() {
+    return Optional.ofNullable(sliceColumn);
   }
 
   /** CHECK constraints by name. */

@@ -78,6 +78,11 @@ class RerunTest {
     assertEquals(viewMadeAt, view("bi.fact_progress").createTime());
     Map<String, WriteResult> writes = byTable(third);
     assertEquals(1, writes.get("bronze.observation").inserted());
+    // Sliced by file: only the new file was read, and the MERGE was given its one row.
+    assertEquals("1", lastOperationMetric(warehouse, "bronze", "observation", "numSourceRows"));
+    // Sliced by period: only year-end 2023 is compared, and the MERGE is given the one change.
+    assertEquals("1", lastOperationMetric(warehouse, "silver", "observation", "numSourceRows"));
+    assertEquals(byTable(first).get("bronze.observation").rows() + 1, writes.get("bronze.observation").rows());
     assertEquals(1, writes.get("bronze.region").inserted(), "the row deleted by hand is back");
     Set<String> otherBronze = tables(first).stream().filter(t -> t.startsWith("bronze.") && !t.equals("bronze.observation")
         && !t.equals("bronze.region")).collect(Collectors.toCollection(TreeSet::new));
@@ -158,6 +163,11 @@ class RerunTest {
   private CatalogTable view(String name) throws Exception {
     String[] parts = name.split("\\.");
     return spark.sessionState().catalog().getTableMetadata(new TableIdentifier(parts[1], scala.Option.apply(parts[0])));
+  }
+
+  private String lastOperationMetric(Warehouse warehouse, String layer, String table, String metric) {
+    return spark.sql("DESCRIBE HISTORY delta.`" + warehouse.location(layer, table) + "` LIMIT 1")
+        .selectExpr("operationMetrics['" + metric + "']").first().getString(0);
   }
 
   private long version(Warehouse warehouse, String layer, String table) {
