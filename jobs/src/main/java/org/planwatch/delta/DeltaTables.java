@@ -226,8 +226,9 @@ public final class DeltaTables {
       after = stored.get().replacing(changed, tonight);
       compared = tonight.sliced() ? column -> WriteScope.in(column, sliceType, changed) : column -> null;
       if (tonight.sliced()) {
-        LOG.info("{}: rows changed in {} of {} slices ({} = {})", table, changed.size(), tonight.slices().size(),
-            table.sliceColumn().get(), changed.size() <= 5 ? changed : changed.size() + " values");
+        long others = stored.get().slices().stream().filter(s -> !changed.contains(s)).count();
+        LOG.info("{}: rows changed for {} {} ({} slices); {} other slices left as they are", table, table.sliceColumn().get(),
+            changed.size() <= 5 ? changed : changed.size() + " values", changed.size(), others);
       }
     } else {
       compared = column -> scope.condition(column, sliceType);

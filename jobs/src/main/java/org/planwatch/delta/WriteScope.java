@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import java.time.LocalDate;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataType;
@@ -22,9 +23,9 @@ public final class WriteScope {
   private final String description;
   private final Predicate<String> includes;
   /** The condition on the slice column; null for every slice. */
-  private final java.util.function.BiFunction<Column, DataType, Column> condition;
+  private final BiFunction<Column, DataType, Column> condition;
 
-  private WriteScope(String description, Predicate<String> includes, java.util.function.BiFunction<Column, DataType, Column> condition) {
+  private WriteScope(String description, Predicate<String> includes, BiFunction<Column, DataType, Column> condition) {
     this.description = description;
     this.includes = includes;
     this.condition = condition;
