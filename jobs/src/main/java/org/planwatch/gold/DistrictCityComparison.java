@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.when;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -137,30 +136,13 @@ public final class DistrictCityComparison {
       dynamicColumns.add(col(c).as(side + "_" + c));
     }
     Dataset<Row> evaluations = progress.select(dynamicColumns.toArray(Column[]::new));
-    List<String> key = SCHEMA.keys();
-    Dataset<Row> latest =
-        withStatic.select(Stream.concat(key.stream().map(k -> col(k)), Stream.of(col(planId).as("_plan"), col(region).as("_region"),
-                col(indicator).as("_indicator"))).toArray(Column[]::new))
-            .join(evaluations, col("_plan").equalTo(col("_lp")).and(col("_region").equalTo(col("_lr"))).and(col("_indicator").equalTo(col("_li")))
-                .and(col("_evaluated_at").leq(col("as_of"))))
-            .withColumn("_n", row_number().over(Window.partitionBy(key.stream().map(k -> col(k)).toArray(Column[]::new))
-                .orderBy(col("_evaluated_at").desc())))
-            .where(col("_n").equalTo(1))
-            .drop("_n", "_evaluated_at", "_plan", "_region", "_indicator", "_lp", "_lr", "_li");
-    for (String k : key) {
-      latest = latest.withColumnRenamed(k, "_k_" + k);
+    List<String> carried = new ArrayList<>();
+    carried.add(side + "_actual_as_of");
+    for (String c : DYNAMIC) {
+      carried.add(side + "_" + c);
     }
-    // By name: the key columns exist only on the left, their renamed copies only on the right.
-    Column on = null;
-    for (String k : key) {
-      Column eq = col(k).equalTo(col("_k_" + k));
-      on = on == null ? eq : on.and(eq);
-    }
-    Dataset<Row> joined = withStatic.join(latest, on, "left");
-    for (String k : key) {
-      joined = joined.drop("_k_" + k);
-    }
-    return joined;
+    return LatestEvaluation.upTo(withStatic, List.of(planId, region, indicator), "as_of",
+        evaluations, List.of("_lp", "_lr", "_li"), "_evaluated_at", carried);
   }
 
   /** The schema's columns, cast, doubles rounded to 10 decimals as in gold.indicator_progress. */

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -48,16 +49,9 @@ public final class RegionScorecard {
         targets.join(broadcast(plan), col("plan_id").equalTo(col("_pp")))
             .join(dates, col("as_of").between(col("_from"), col("_to")))
             .drop("_pp", "_from", "_to");
-    Dataset<Row> evaluations =
-        progress.select(col("plan_id").as("_ep"), col("region_code").as("_er"), col("indicator_code").as("_ei"), col("as_of").as("_ea"),
-            col("progress_status"), col("moving_away"));
+    List<String> target = List.of("plan_id", "region_code", "indicator_code");
     Dataset<Row> latest =
-        grid.join(evaluations, col("plan_id").equalTo(col("_ep")).and(col("region_code").equalTo(col("_er")))
-                .and(col("indicator_code").equalTo(col("_ei"))).and(col("_ea").leq(col("as_of"))), "left")
-            .withColumn("_n", row_number().over(Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code"), col("as_of"))
-                .orderBy(col("_ea").desc_nulls_last())))
-            .where(col("_n").equalTo(1))
-            .drop("_n", "_ep", "_er", "_ei", "_ea");
+        LatestEvaluation.upTo(grid, target, "as_of", progress, target, "as_of", List.of("progress_status", "moving_away"));
 
     Dataset<Row> byCategory = counts(latest.groupBy(col("plan_id"), col("region_code"), col("as_of"), col("category_zh"), col("category_en")));
     Dataset<Row> all = counts(latest.groupBy(col("plan_id"), col("region_code"), col("as_of")))
