@@ -224,7 +224,8 @@ public final class DeltaTables {
             millis(t0, t1), millis(t1, System.nanoTime()), 0);
       }
       after = stored.get().replacing(changed, tonight);
-      compared = tonight.sliced() ? column -> WriteScope.in(column, sliceType, changed) : column -> null;
+      WriteScope changedSlices = WriteScope.only(changed);
+      compared = tonight.sliced() ? column -> changedSlices.condition(column, sliceType) : column -> null;
       if (tonight.sliced()) {
         long others = stored.get().slices().stream().filter(s -> !changed.contains(s)).count();
         LOG.info("{}: rows changed for {} {} ({} slices); {} other slices left as they are", table, table.sliceColumn().get(),
@@ -249,11 +250,7 @@ public final class DeltaTables {
         return new WriteResult(table.qualifiedName(), after.rows(), 0, 0, 0, version(table),
             millis(t0, t1), millis(t1, t2), 0);
       }
-      Column on = null;
-      for (String k : table.keys()) {
-        Column eq = col("t." + k).eqNullSafe(col("c." + k));
-        on = on == null ? eq : on.and(eq);
-      }
+      Column on = Difference.keysMatch(table, "t", "c");
       // A condition on the table alone, which Delta's data skipping uses to leave the other slices' files unread.
       Column targetSlices = table.sliceColumn().map(c -> compared.apply(col("t." + c))).orElse(null);
       if (targetSlices != null) {

@@ -47,11 +47,7 @@ final class Difference implements AutoCloseable {
   static Difference of(Dataset<Row> source, Dataset<Row> current, TableSchema table) {
     Dataset<Row> s = source.withColumn("_in_source", lit(true)).alias("s");
     Dataset<Row> t = current.withColumn("_in_target", lit(true)).alias("t");
-    Column on = null;
-    for (String k : table.keys()) {
-      Column eq = col("s." + k).eqNullSafe(col("t." + k));
-      on = on == null ? eq : on.and(eq);
-    }
+    Column on = keysMatch(table, "s", "t");
     Column inSource = col("s._in_source").isNotNull();
     Column inTarget = col("t._in_target").isNotNull();
     Column changed = table.valueColumns().isEmpty() ? lit(false) : expr(changedCondition(table));
@@ -78,6 +74,16 @@ final class Difference implements AutoCloseable {
       }
     }
     return new Difference(changes, inserted, updated, deleted);
+  }
+
+  /** The key columns of {@code left} and {@code right} (aliases) equal, nulls equal to nulls. */
+  static Column keysMatch(TableSchema table, String left, String right) {
+    Column on = null;
+    for (String k : table.keys()) {
+      Column eq = col(left + "." + k).eqNullSafe(col(right + "." + k));
+      on = on == null ? eq : on.and(eq);
+    }
+    return on;
   }
 
   /** True for a matched pair whose value columns differ (volatile columns such as load times do not count). */

@@ -63,7 +63,7 @@ public final class WriteScope {
   }
 
   /** {@code column IN (values)}, the values typed as the column (a date slice compares as a date, which data skipping can use). */
-  static Column in(Column column, DataType type, Set<String> values) {
+  private static Column in(Column column, DataType type, Set<String> values) {
     Object[] typed = values.stream()
         .map(v -> type.sameType(DataTypes.DateType) ? (Object) java.sql.Date.valueOf(v) : v)
         .toArray();
