@@ -177,6 +177,14 @@ final class ContentFingerprint {
         .filter(stored -> stored.columns.equals(columns) && Objects.equals(stored.slice, slice));
   }
 
+  /**
+   * The slice values whose rows the table's last data-changing commit recorded; empty when no digests
+   * describe the table's rows (a commit since changed rows without recording them, or none did).
+   */
+  static Optional<Set<String>> recordedSlices(SparkSession spark, String location) {
+    return lastRecorded(spark, location).flatMap(ContentFingerprint::parse).map(ContentFingerprint::slices);
+  }
+
   private static Optional<String> lastRecorded(SparkSession spark, String location) {
     List<Row> commits = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH)
         .select("operation", "userMetadata").collectAsList();

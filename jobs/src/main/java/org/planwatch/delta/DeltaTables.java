@@ -308,6 +308,14 @@ public final class DeltaTables {
         || ContentFingerprint.rowsUnchangedSince(spark, warehouse.location(table), earlier.version(), now.version());
   }
 
+  /**
+   * The values of the table's slice column that have rows, as the digests of its last write recorded
+   * them (no Spark job over the rows); empty when they are not known (a write by hand since).
+   */
+  public Optional<Set<String>> recordedSlices(TableSchema table) {
+    return ContentFingerprint.recordedSlices(spark, warehouse.location(table));
+  }
+
   private long version(TableSchema table) {
     return org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
         .update(false, scala.Option.empty(), scala.Option.empty()).version();

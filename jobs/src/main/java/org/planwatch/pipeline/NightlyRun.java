@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.planwatch.bronze.CsvInput;
 import org.planwatch.bronze.FileProblem;
@@ -98,7 +100,9 @@ public final class NightlyRun {
    *   <li>a bronze table: its input files (paths, sizes, SHA-256), the code and the settings are those
    *       of the previous run;
    *   <li>the silver tables: every bronze table was kept (silver validates tables against each other);
-   *   <li>the gold tables: the silver tables were kept and the evaluation date is the previous run's.
+   *   <li>the gold tables: the silver tables were kept, and the evaluation date is the previous run's or
+   *       moved over no dated row ({@link #noRowDatedBetween}): a nightly run with the default --as-of
+   *       (today) on unchanged inputs keeps them too.
    * </ul>
    * A kept table is neither read nor written; it appears in the summary with the counts the previous run
    * reported and 0 inserted, updated, deleted.
@@ -111,7 +115,7 @@ public final class NightlyRun {
     Map<String, Dataset<Row>> bronze = bronze(now);
     start = summary.stageDone("bronze", start);
     boolean silverKept = bronze.keySet().stream().allMatch(t -> summary.reused().contains("bronze." + t)) && keepAll("silver");
-    boolean goldKept = silverKept && previous.asOf().equals(settings.asOf()) && keepAll("gold");
+    boolean goldKept = silverKept && noRowDatedBetween(previous.asOf(), settings.asOf()) && keepAll("gold");
     Map<String, Dataset<Row>> silverTables;
     if (silverKept) {
       silverTables = goldKept ? Map.of() : keptSilver();
@@ -212,6 +216,41 @@ public final class NightlyRun {
     PreviousRun.TableOutcome was = previous.tables().get(schema.qualifiedName());
     summary.add(new WriteResult(schema.qualifiedName(), was.rows(), 0, 0, 0, tables.state(schema).version(), 0, 0, 0));
     summary.markReused(schema.qualifiedName(), previous.runId());
+  }
+
+  /**
+   * Whether moving the evaluation date from {@code before} to {@code now} reaches no row. Gold depends on
+   * the date only through the actuals up to it (silver.observation by period_end) and the evaluations up
+   * to it (the gold tables by as_of): when none of these is dated after the earlier date and up to the
+   * later one, gold computes the rows it holds. The dates are the slices the tables' digests recorded,
+   * so this reads no rows; a table without recorded digests (written by hand) counts as reached.
+   */
+  private boolean noRowDatedBetween(LocalDate before, LocalDate now) {
+    if (before.equals(now)) {
+      return true;
+    }
+    String after = (before.isBefore(now) ? before : now).toString();
+    String upTo = (before.isBefore(now) ? now : before).toString();
+    List<TableSchema> dated = new ArrayList<>();
+    dated.add(Schemas.of("silver.observation"));
+    previous.tables().keySet().stream().filter(t -> t.startsWith("gold.")).map(Schemas::of)
+        .filter(t -> t.sliceColumn().map(c -> t.field(c).dataType().sameType(DataTypes.DateType)).orElse(false))
+        .forEach(dated::add);
+    for (TableSchema table : dated) {
+      Optional<Set<String>> slices = tables.recordedSlices(table);
+      if (slices.isEmpty()) {
+        LOG.info("{}: no digests say which dates it holds; computing gold for {}", table, now);
+        return false;
+      }
+      List<String> between = slices.get().stream().filter(d -> d.compareTo(after) > 0 && d.compareTo(upTo) <= 0).toList();
+      if (!between.isEmpty()) {
+        LOG.info("{}: rows dated {} lie between the evaluation dates {} and {}; computing gold", table,
+            between.size() <= 3 ? between : between.size() + " dates", after, upTo);
+        return false;
+      }
+    }
+    LOG.info("no actual or evaluation is dated after {} up to {}: gold is the same for {} as for {}", after, upTo, now, before);
+    return true;
   }
 
   /** Keeps every table of the layer that the previous run wrote, or none (checked all before any is kept). */
