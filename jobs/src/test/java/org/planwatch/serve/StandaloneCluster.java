@@ -16,9 +16,12 @@ import java.util.Map;
  */
 final class StandaloneCluster implements AutoCloseable {
   private static final Duration START = Duration.ofMinutes(3);
-  /** Spark's own logging defaults (INFO): the daemons say when they are up; planwatch's config keeps them quiet. */
+  /**
+   * Spark's own logging defaults (INFO): the daemons say when they are up; planwatch's config keeps them
+   * quiet. They only pass messages: the C1 compiler and the serial collector leave the cores to the run.
+   */
   private static final List<String> DAEMON_JVM =
-      List.of("-Xmx256m", "-Dlog4j2.configurationFile=org/apache/spark/log4j2-defaults.properties");
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlog4j2.configurationFile=org/apache/spark/log4j2-defaults.properties");
 
   private final ChildProcess master;
   private final ChildProcess worker;
@@ -55,7 +58,7 @@ final class StandaloneCluster implements AutoCloseable {
         "spark.driver.host=127.0.0.1",
         "spark.executor.memory=512m",
         "spark.executor.extraClassPath=" + System.getProperty("java.class.path"),
-        "spark.executor.extraJavaOptions=" + String.join(" ", ChildProcess.javaModuleOptions()),
+        "spark.executor.extraJavaOptions=" + String.join(" ", ChildProcess.javaModuleOptions()) + " -XX:+UseParallelGC",
         "spark.sql.shuffle.partitions=4",
         "spark.ui.enabled=false")) {
       args.add("--conf");
