@@ -59,7 +59,7 @@ final class StandaloneCluster implements AutoCloseable {
         "spark.executor.memory=512m",
         "spark.executor.extraClassPath=" + System.getProperty("java.class.path"),
         "spark.executor.extraJavaOptions=" + String.join(" ", ChildProcess.javaModuleOptions()) + " -XX:+UseParallelGC",
-        "spark.sql.shuffle.partitions=4",
+        "spark.sql.shuffle.partitions=2",
         "spark.ui.enabled=false")) {
       args.add("--conf");
       args.add(conf);
