@@ -144,8 +144,9 @@ public final class RunCommand implements Callable<Integer> {
       out.printf("%-40s %9d %9d %9d %9d %8d %8s%n", w.table(), w.rows(), w.inserted(), w.updated(), w.deleted(), w.version(), millis);
     }
     if (!summary.reused().isEmpty()) {
-      out.printf("%nkept as run %s left them (inputs, code and settings unchanged; --recompute to compare): %d of %d tables%n",
-          summary.reusedFrom(), summary.reused().size(), summary.writes().size());
+      String moved = summary.datesMovedOver() == null ? "" : "; " + summary.datesMovedOver();
+      out.printf("%nkept as run %s left them (inputs, code and settings unchanged%s; --recompute to compare): %d of %d tables%n",
+          summary.reusedFrom(), moved, summary.reused().size(), summary.writes().size());
     }
     out.printf("%nrows read: %d, rows quarantined: %d%s%n", summary.rowsRead(), summary.quarantined(),
         summary.quarantined() > 0 ? " (SELECT * FROM silver.quarantine)" : "");

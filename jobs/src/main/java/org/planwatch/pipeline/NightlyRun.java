@@ -116,6 +116,9 @@ public final class NightlyRun {
     start = summary.stageDone("bronze", start);
     boolean silverKept = bronze.keySet().stream().allMatch(t -> summary.reused().contains("bronze." + t)) && keepAll("silver");
     boolean goldKept = silverKept && noRowDatedBetween(previous.asOf(), settings.asOf()) && keepAll("gold");
+    if (goldKept && !previous.asOf().equals(settings.asOf())) {
+      summary.markDatesMovedOver(previous.asOf(), settings.asOf());
+    }
     Map<String, Dataset<Row>> silverTables;
     if (silverKept) {
       silverTables = goldKept ? Map.of() : keptSilver();

@@ -1,5 +1,6 @@
 package org.planwatch.pipeline;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,18 @@ public final class RunSummary {
   public java.util.Set<String> reused() {
     return reused;
   }
+
+  /** Says that gold was kept although --as-of moved from {@code before} to {@code now}: no row is dated between them. */
+  public void markDatesMovedOver(LocalDate before, LocalDate now) {
+    datesMovedOver = "--as-of moved from " + before + " over no dated actual or evaluation";
+  }
+
+  /** Why gold was kept across a new --as-of, or null when the date did not move. */
+  public String datesMovedOver() {
+    return datesMovedOver;
+  }
+
+  private String datesMovedOver;
 
   /** The run whose tables were kept; null when none was. */
   public String reusedFrom() {

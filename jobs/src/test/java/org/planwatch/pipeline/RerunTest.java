@@ -125,6 +125,7 @@ class RerunTest {
     assertTrue(view("bi.fact_progress").viewText().get().contains("as_of <= DATE'2024-06-30'"), view("bi.fact_progress").viewText().get());
     assertTrue(spark.catalog().tableExists("bi.dim_region"));
     assertEquals(tables(third), fourth.reused());
+    assertEquals("--as-of moved from 2023-12-31 over no dated actual or evaluation", fourth.datesMovedOver());
     assertEquals(byTable(third).get("silver.observation").version() + 1, byTable(fourth).get("silver.observation").version(),
         "kept, at the version the property change made");
     assertEquals(versions(third).get("gold.indicator_progress"), versions(fourth).get("gold.indicator_progress"));
@@ -133,6 +134,7 @@ class RerunTest {
     // computed, and finds the same rows up to 2023-06-30; the rows of later dates are left alone.
     RunSummary fifth = night(warehouse, datasets, LocalDate.of(2023, 6, 30));
     assertEquals(tables(third).stream().filter(t -> !t.startsWith("gold.")).collect(Collectors.toSet()), fifth.reused());
+    assertEquals(null, fifth.datesMovedOver());
     WriteResult progress = byTable(fifth).get("gold.indicator_progress");
     assertEquals(0, progress.inserted() + progress.updated() + progress.deleted(), progress.toString());
     assertEquals(1, spark.sql("SELECT * FROM delta.`" + location + "`" + huzhouUrbanisation2023).count());
