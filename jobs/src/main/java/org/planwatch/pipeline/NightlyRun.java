@@ -117,7 +117,7 @@ public final class NightlyRun {
     boolean silverKept = bronze.keySet().stream().allMatch(t -> summary.reused().contains("bronze." + t)) && keepAll("silver");
     boolean goldKept = silverKept && noRowDatedBetween(previous.asOf(), settings.asOf()) && keepAll("gold");
     if (goldKept && !previous.asOf().equals(settings.asOf())) {
-      summary.markDatesMovedOver(previous.asOf(), settings.asOf());
+      summary.markDatesMovedOver(previous.asOf());
     }
     Map<String, Dataset<Row>> silverTables;
     if (silverKept) {

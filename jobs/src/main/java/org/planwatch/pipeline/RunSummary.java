@@ -64,8 +64,8 @@ public final class RunSummary {
     return reused;
   }
 
-  /** Says that gold was kept although --as-of moved from {@code before} to {@code now}: no row is dated between them. */
-  public void markDatesMovedOver(LocalDate before, LocalDate now) {
+  /** Says that gold was kept although --as-of moved from {@code before}: no row is dated between it and this run's. */
+  public void markDatesMovedOver(LocalDate before) {
     datesMovedOver = "--as-of moved from " + before + " over no dated actual or evaluation";
   }
 
