@@ -26,6 +26,12 @@ final class ChildProcess {
     this.log = log;
   }
 
+  /**
+   * JVM options for a helper that only passes messages (the cluster daemons, a beeline client): the C1
+   * compiler and the serial collector leave the cores to the run.
+   */
+  static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
   /** With bin/planwatch's collector: on 2 cores G1's concurrent threads cost more than ParallelGC's pauses. */
   static ChildProcess start(Path logDir, String name, String mainClass, String... args) throws IOException {
     return start(logDir, name, java.util.Map.of(), List.of("-Xmx1g", "-XX:+UseParallelGC"), mainClass, args);

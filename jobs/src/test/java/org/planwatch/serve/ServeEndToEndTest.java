@@ -166,9 +166,8 @@ class ServeEndToEndTest {
     assertEquals(3, notebooks.size(), notebooks.toString());
     for (Path notebook : notebooks) {
       String name = notebook.getFileName().toString().replace(".sql", "");
-      // A short-lived client: C1 only, which leaves the cores to the server.
       ChildProcess beeline = ChildProcess.start(work, "beeline-" + name, Map.of(),
-          List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), "org.apache.hive.beeline.BeeLine",
+          Stream.concat(Stream.of("-Xmx512m"), ChildProcess.LIGHT_JVM.stream()).toList(), "org.apache.hive.beeline.BeeLine",
           "-u", "jdbc:hive2://127.0.0.1:" + port + "/default", "-n", "statistician",
           "--outputformat=table", "--showHeader=true", "-f", notebook.toString());
       assertEquals(0, beeline.waitFor(Duration.ofMinutes(10)), beeline.tail());

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A Spark standalone master and one worker on 127.0.0.1, each its own JVM on the test's class path:
@@ -18,10 +19,10 @@ final class StandaloneCluster implements AutoCloseable {
   private static final Duration START = Duration.ofMinutes(3);
   /**
    * Spark's own logging defaults (INFO): the daemons say when they are up; planwatch's config keeps them
-   * quiet. They only pass messages: the C1 compiler and the serial collector leave the cores to the run.
+   * quiet. They only pass messages ({@link ChildProcess#LIGHT_JVM}).
    */
-  private static final List<String> DAEMON_JVM =
-      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlog4j2.configurationFile=org/apache/spark/log4j2-defaults.properties");
+  private static final List<String> DAEMON_JVM = Stream.concat(
+      Stream.of("-Xmx256m", "-Dlog4j2.configurationFile=org/apache/spark/log4j2-defaults.properties"), ChildProcess.LIGHT_JVM.stream()).toList();
 
   private final ChildProcess master;
   private final ChildProcess worker;
