@@ -200,6 +200,41 @@ final class ContentFingerprint {
     return Optional.empty();
   }
 
+  /**
+   * The slices whose rows differ between the table at {@code version} and now, from the digests the
+   * writes recorded (no Spark job over the rows): slices with other rows, new slices and slices whose
+   * rows are gone. Empty when digests do not describe both states (a write by hand, or {@code version}
+   * further back than the history searched).
+   */
+  static Optional<Set<String>> changedSlicesSince(SparkSession spark, String location, long version) {
+    List<Row> commits = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH)
+        .select("version", "operation", "userMetadata").collectAsList();
+    Optional<ContentFingerprint> now = recordedAmong(commits, Long.MAX_VALUE);
+    Optional<ContentFingerprint> then = recordedAmong(commits, version);
+    if (now.isEmpty() || then.isEmpty() || !now.get().columns.equals(then.get().columns)
+        || !Objects.equals(now.get().slice, then.get().slice)) {
+      return Optional.empty();
+    }
+    return Optional.of(now.get().changedFrom(then.get(), WriteScope.whole()));
+  }
+
+  /** The digests describing the rows at {@code version}: the last commit up to it that recorded them, with only content-preserving commits after. */
+  private static Optional<ContentFingerprint> recordedAmong(List<Row> newestFirst, long version) {
+    for (Row commit : newestFirst) {
+      if (commit.getLong(0) > version) {
+        continue;
+      }
+      String metadata = commit.getString(2);
+      if (metadata != null && metadata.startsWith(PREFIX)) {
+        return parse(metadata);
+      }
+      if (!CONTENT_PRESERVING.contains(commit.getString(1))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
   /** True when every commit after {@code version} left the rows as they were (maintenance, properties, constraints). */
   static boolean rowsUnchangedSince(SparkSession spark, String location, long version, long current) {
     if (current - version > HISTORY_DEPTH) {

@@ -316,6 +316,14 @@ public final class DeltaTables {
     return ContentFingerprint.recordedSlices(spark, warehouse.location(table));
   }
 
+  /**
+   * The values of the table's slice column whose rows differ between {@code version} and now ("*" for a
+   * table without slices), from the digests the writes recorded; empty when they are not known.
+   */
+  public Optional<Set<String>> changedSlicesSince(TableSchema table, long version) {
+    return ContentFingerprint.changedSlicesSince(spark, warehouse.location(table), version);
+  }
+
   private long version(TableSchema table) {
     return org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
         .update(false, scala.Option.empty(), scala.Option.empty()).version();

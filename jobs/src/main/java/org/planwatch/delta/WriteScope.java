@@ -43,6 +43,27 @@ public final class WriteScope {
         (column, type) -> column.leq(lit(java.sql.Date.valueOf(last))));
   }
 
+  /**
+   * The slices from one date up to another (a date slice column): what a change of actuals dated
+   * {@code first} or later reaches, leaving earlier dates and those after the run date alone.
+   */
+  public static WriteScope between(LocalDate first, LocalDate last) {
+    String from = first.toString();
+    String bound = last.toString();
+    return new WriteScope("slices from " + from + " up to " + bound, s -> s.compareTo(from) >= 0 && s.compareTo(bound) <= 0,
+        (column, type) -> column.between(lit(java.sql.Date.valueOf(first)), lit(java.sql.Date.valueOf(last))));
+  }
+
+  /** This scope and the listed slices too. */
+  public WriteScope andSlices(Set<String> slices) {
+    if (slices.isEmpty() || isWhole()) {
+      return this;
+    }
+    WriteScope listed = only(slices);
+    return new WriteScope(description + " and " + listed, s -> includes(s) || listed.includes(s),
+        (column, type) -> condition(column, type).or(listed.condition(column, type)));
+  }
+
   /** The listed slices only (by their values as strings, e.g. input files). */
   public static WriteScope only(Set<String> slices) {
     Set<String> values = new TreeSet<>(slices);

@@ -3,10 +3,12 @@ package org.planwatch.gold;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,15 @@ public final class DistrictCityComparison {
 
   /** Every column the formulas read and produce, before the table's selection: gold.plan_consistency sums it. */
   public static Dataset<Row> wide(Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
-    Dataset<Row> rows = evaluationRows(silver, progress);
+    return wide(silver, progress, null);
+  }
+
+  /**
+   * The wide rows dated {@code from} or later only ({@link ReachedDates}); null for every date.
+   * {@code progress} still holds the earlier evaluations, whose latest a later date carries.
+   */
+  public static Dataset<Row> wide(Map<String, Dataset<Row>> silver, Dataset<Row> progress, LocalDate from) {
+    Dataset<Row> rows = evaluationRows(silver, progress, from);
     rows = withSide(rows, "city", silver, progress);
     rows = withSide(rows, "district", silver, progress);
     List<Column> all = new ArrayList<>();
@@ -70,6 +80,10 @@ public final class DistrictCityComparison {
    * districts line up (gold.plan_consistency sums them by date).
    */
   static Dataset<Row> evaluationRows(Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
+    return evaluationRows(silver, progress, null);
+  }
+
+  private static Dataset<Row> evaluationRows(Map<String, Dataset<Row>> silver, Dataset<Row> progress, LocalDate from) {
     Dataset<Row> plan = silver.get("plan").select(col("plan_id"), col("region_code"));
     Dataset<Row> region = silver.get("region").select(col("region_code"), col("name_zh"), col("name_en"));
     Dataset<Row> pairs =
@@ -86,7 +100,7 @@ public final class DistrictCityComparison {
             .union(pairs.select(col("city_plan_id"), col("district_plan_id").as("_member")))
             .distinct();
     Dataset<Row> dates =
-        plansOfCity.join(progress.select(col("plan_id"), col("as_of")).distinct(), col("_member").equalTo(col("plan_id")))
+        plansOfCity.join(datesFrom(progress, from).select(col("plan_id"), col("as_of")).distinct(), col("_member").equalTo(col("plan_id")))
             .select(col("city_plan_id").as("_dates_city_plan"), col("as_of"))
             .distinct();
     return pairs.join(dates, col("city_plan_id").equalTo(col("_dates_city_plan"))).drop("_dates_city_plan");
@@ -143,6 +157,11 @@ public final class DistrictCityComparison {
     }
     return LatestEvaluation.upTo(withStatic, List.of(planId, region, indicator), "as_of",
         evaluations, List.of("_lp", "_lr", "_li"), "_evaluated_at", carried);
+  }
+
+  /** The rows dated {@code from} or later; all of them for null. */
+  static Dataset<Row> datesFrom(Dataset<Row> rows, LocalDate from) {
+    return from == null ? rows : rows.where(col("as_of").geq(lit(java.sql.Date.valueOf(from))));
   }
 
   /** The schema's columns, cast, doubles rounded to 10 decimals as in gold.indicator_progress. */

@@ -21,6 +21,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,8 +54,60 @@ public final class IndicatorProgress {
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver, LocalDate asOf, EvaluationSettings settings) {
     Dataset<Row> targets =
         ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region")).localCheckpoint();
+    return build(silver, asOf, settings, targets, null, null);
+  }
+
+  /**
+   * The rows of the slices a change of actuals reaches ({@link ReachedDates}): every date from
+   * {@code from} up to the run date, and the whole slices of {@code baseDates} (earlier base dates, where
+   * a placeholder may come or go).
+   */
+  public record Recomputed(Dataset<Row> rows, LocalDate from, Set<String> baseDates) {}
+
+  /**
+   * The rows a change of actuals dated {@code reached.from()} or later changes, for a table that holds
+   * the rows of the same silver tables before the change ({@code stored}): every row from that date up
+   * to the run date, and the whole slices of the base dates where a placeholder may come or go. Only
+   * targets open at that date are evaluated, and the formulas run only on rows of the dates reached.
+   */
+  public static Recomputed buildFrom(
+      Map<String, Dataset<Row>> silver, EvaluationSettings settings, ReachedDates reached, Dataset<Row> stored) {
+    LocalDate from = reached.from();
+    Dataset<Row> open =
+        ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region"))
+            .where(col("plan_end").geq(lit(Date.valueOf(from)))).localCheckpoint();
+    // A placeholder sits at its target's base date: those before the dates reached are rewritten whole.
+    Set<String> baseDates = new TreeSet<>();
+    for (Row r : open.where(col("base_end").lt(lit(Date.valueOf(from)))).select(col("base_end").cast("string")).distinct().collectAsList()) {
+      baseDates.add(r.getString(0));
+    }
+    Column earlier = col("as_of").lt(lit(Date.valueOf(from)));
+    Column isPlaceholder = col("actual_period_end").isNull();
+    // Evaluations before the dates reached are as stored; they decide, with tonight's, whether a target still needs a placeholder.
+    Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(ActualSeries.KEYS.stream().map(c -> col(c)).toArray(Column[]::new));
+    Dataset<Row> rows = build(silver, reached.asOf(), settings, open, from, evaluatedBefore);
+    Column openTarget = col("_open").isNotNull();
+    Dataset<Row> openKeys = open.select(col("plan_id").as("_op"), col("region_code").as("_or"), col("indicator_code").as("_oi"), lit(true).as("_open"));
+    Dataset<Row> storedBaseSlices =
+        stored.where(col("as_of").isin(baseDates.stream().map(Date::valueOf).toArray()))
+            .join(openKeys, col("plan_id").equalTo(col("_op")).and(col("region_code").equalTo(col("_or"))).and(col("indicator_code").equalTo(col("_oi"))), "left")
+            .where(isPlaceholder.and(openTarget).unary_$bang())
+            .select(SCHEMA.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+    return new Recomputed(rows.unionByName(storedBaseSlices), from, baseDates);
+  }
+
+  /**
+   * @param from null for every date; else only rows dated from it on are evaluated (and placeholders at any date)
+   * @param evaluatedBefore with {@code from}: the keys of targets with an evaluation before it
+   */
+  private static Dataset<Row> build(Map<String, Dataset<Row>> silver, LocalDate asOf, EvaluationSettings settings,
+      Dataset<Row> targets, LocalDate from, Dataset<Row> evaluatedBefore) {
     Dataset<Row> candidates = ActualSeries.candidates(targets, silver.get("observation"), asOf);
     Dataset<Row> points = ActualSeries.points(targets, candidates);
+    if (from != null) {
+      // The running sums and factors above need every earlier date; what follows is per row.
+      points = points.where(col("as_of").geq(lit(Date.valueOf(from))));
+    }
 
     Dataset<Row> withTime = withColumns(targets.join(points, ActualSeries.scala(ActualSeries.KEYS)), ProgressFormulas.time());
     Column fullYearDate = month(col("as_of")).equalTo(12).and(dayofmonth(col("as_of")).equalTo(31));
@@ -81,7 +135,11 @@ public final class IndicatorProgress {
             .drop("_ep", "_ea");
     evaluated = withProvince(evaluated, silver.get("region"), silver.get("observation"));
 
-    Dataset<Row> placeholders = placeholders(targets, evaluated, candidates, silver.get("observation"), asOf);
+    Dataset<Row> evaluatedKeys = evaluated.select(ActualSeries.KEYS.stream().map(c -> col(c)).toArray(Column[]::new));
+    if (evaluatedBefore != null) {
+      evaluatedKeys = evaluatedKeys.unionByName(evaluatedBefore);
+    }
+    Dataset<Row> placeholders = placeholders(targets, evaluated, evaluatedKeys, silver.get("observation"), asOf);
     Dataset<Row> rows = evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders);
 
     rows = withColumns(rows, ProgressFormulas.measures(settings));
@@ -146,9 +204,9 @@ public final class IndicatorProgress {
    * no figure published (暂无数据), or figures that do not fit the kind of target.
    */
   private static Dataset<Row> placeholders(
-      Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> candidates, Dataset<Row> observation, LocalDate asOf) {
+      Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> evaluatedKeys, Dataset<Row> observation, LocalDate asOf) {
     Dataset<Row> missing =
-        ActualSeries.withoutKeysOf(targets, evaluated, ActualSeries.KEYS);
+        ActualSeries.withoutKeysOf(targets, evaluatedKeys, ActualSeries.KEYS);
     // What the region does report for the indicator in the plan period, whatever its scope.
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -36,6 +37,14 @@ public final class RegionScorecard {
   private RegionScorecard() {}
 
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
+    return build(silver, progress, null);
+  }
+
+  /**
+   * The rows dated {@code from} or later only ({@link ReachedDates}); null for every date. {@code progress}
+   * still holds the earlier evaluations, whose latest a later date carries.
+   */
+  public static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> progress, LocalDate from) {
     Dataset<Row> targets =
         progress.withColumn("_n", row_number().over(Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))))
             .where(col("_n").equalTo(1))
@@ -44,7 +53,7 @@ public final class RegionScorecard {
     Dataset<Row> plan =
         silver.get("plan").select(col("plan_id").as("_pp"), make_date(col("base_year"), lit(12), lit(31)).as("_from"),
             make_date(col("period_end_year"), lit(12), lit(31)).as("_to"));
-    Dataset<Row> dates = progress.select(col("as_of")).distinct();
+    Dataset<Row> dates = DistrictCityComparison.datesFrom(progress, from).select(col("as_of")).distinct();
     Dataset<Row> grid =
         targets.join(broadcast(plan), col("plan_id").equalTo(col("_pp")))
             .join(dates, col("as_of").between(col("_from"), col("_to")))

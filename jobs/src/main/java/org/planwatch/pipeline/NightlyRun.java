@@ -33,6 +33,7 @@ import org.planwatch.gold.DistrictCityComparison;
 import org.planwatch.gold.IndicatorProgress;
 import org.planwatch.gold.PlanConsistency;
 import org.planwatch.gold.PublishedReconciliation;
+import org.planwatch.gold.ReachedDates;
 import org.planwatch.gold.RegionScorecard;
 import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.silver.SilverStage;
@@ -317,20 +318,116 @@ public final class NightlyRun {
     return persisted;
   }
 
+  /** The gold tables computed from gold.indicator_progress by date; their rows dated d read the evaluations up to d. */
+  private static final List<TableSchema> BY_DATE_FROM_PROGRESS =
+      List.of(DistrictCityComparison.SCHEMA, PlanConsistency.SCHEMA, RegionScorecard.SCHEMA);
+
+  /** Every gold table, in the order they are written. */
+  private static final List<TableSchema> GOLD_TABLES =
+      List.of(IndicatorProgress.SCHEMA, DistrictCityComparison.SCHEMA, PlanConsistency.SCHEMA, RegionScorecard.SCHEMA,
+          PublishedReconciliation.SCHEMA, CommitmentScorecard.SCHEMA, CommitmentIndicatorLink.SCHEMA);
+
   private void gold(Map<String, Dataset<Row>> silver) {
     EvaluationSettings evaluation = EvaluationSettings.from(key -> spark.conf().get(key, null));
+    Optional<Set<String>> changedActuals = changedActualDatesOnly(silver);
+    if (changedActuals.isPresent()) {
+      Optional<ReachedDates> reached = ReachedDates.of(changedActuals.get(), previous.asOf(), settings.asOf());
+      if (reached.isEmpty()) {
+        LOG.info("no actual up to {} changed since run {}: the dated gold tables are kept", settings.asOf(), previous.runId());
+        markKept(IndicatorProgress.SCHEMA);
+        BY_DATE_FROM_PROGRESS.forEach(this::markKept);
+      } else {
+        goldFrom(silver, evaluation, reached.get());
+      }
+    } else {
+      goldWhole(silver, evaluation);
+    }
+    Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
+    // Not by date, and cheap: computed whole (published reconciliation reads actuals of every date).
+    record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress)));
+    record(tables.merge(CommitmentScorecard.SCHEMA, CommitmentScorecard.build(silver)));
+    record(tables.merge(CommitmentIndicatorLink.SCHEMA, CommitmentIndicatorLink.build(silver, allProgress, settings.asOf())));
+  }
+
+  /** The dated gold tables computed for every date up to the run date. */
+  private void goldWhole(Map<String, Dataset<Row>> silver, EvaluationSettings evaluation) {
     Dataset<Row> progress = IndicatorProgress.build(silver, settings.asOf(), evaluation).localCheckpoint();
     // Rows for later dates (from a run with a later --as-of) are left alone.
     WriteScope upToRunDate = WriteScope.upTo(settings.asOf());
     record(tables.merge(IndicatorProgress.SCHEMA, progress, upToRunDate));
-    Dataset<Row> comparison = DistrictCityComparison.wide(silver, progress).localCheckpoint();
-    record(tables.merge(DistrictCityComparison.SCHEMA, comparison.select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)), upToRunDate));
-    record(tables.merge(PlanConsistency.SCHEMA, PlanConsistency.build(silver, comparison), upToRunDate));
-    record(tables.merge(RegionScorecard.SCHEMA, RegionScorecard.build(silver, progress), upToRunDate));
-    Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
-    record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress)));
-    record(tables.merge(CommitmentScorecard.SCHEMA, CommitmentScorecard.build(silver)));
-    record(tables.merge(CommitmentIndicatorLink.SCHEMA, CommitmentIndicatorLink.build(silver, allProgress, settings.asOf())));
+    byDateFromProgress(silver, progress, null, upToRunDate);
+  }
+
+  /**
+   * The dated gold tables computed for the dates a change of actuals reaches ({@link ReachedDates}): the
+   * other rows are those the previous run left, which the same silver rows would give again.
+   */
+  private void goldFrom(Map<String, Dataset<Row>> silver, EvaluationSettings evaluation, ReachedDates reached) {
+    String progressAt = tables.warehouse().location(IndicatorProgress.SCHEMA);
+    IndicatorProgress.Recomputed progress =
+        IndicatorProgress.buildFrom(silver, evaluation, reached, spark.read().format("delta").load(progressAt));
+    WriteScope scope = WriteScope.between(progress.from(), settings.asOf()).andSlices(progress.baseDates());
+    LOG.info("{}: only actuals changed since run {}; computing {} ({})", IndicatorProgress.SCHEMA, previous.runId(), reached, scope);
+    // Checkpointed: the rows kept in the base dates' slices are read from the table the MERGE then writes.
+    record(tables.merge(IndicatorProgress.SCHEMA, progress.rows().localCheckpoint(), scope));
+
+    long before = previous.tables().get(IndicatorProgress.SCHEMA.qualifiedName()).version();
+    Optional<Set<String>> changedEvaluations = tables.changedSlicesSince(IndicatorProgress.SCHEMA, before);
+    Optional<ReachedDates> evaluationsReached = changedEvaluations.flatMap(changed -> ReachedDates.of(changed, previous.asOf(), settings.asOf()));
+    if (changedEvaluations.isPresent() && evaluationsReached.isEmpty()) {
+      LOG.info("{}: no evaluation up to {} changed; {} kept", IndicatorProgress.SCHEMA, settings.asOf(), BY_DATE_FROM_PROGRESS);
+      BY_DATE_FROM_PROGRESS.forEach(this::markKept);
+      return;
+    }
+    Dataset<Row> upToRunDate = spark.read().format("delta").load(progressAt)
+        .where(org.apache.spark.sql.functions.col("as_of").leq(lit(java.sql.Date.valueOf(settings.asOf())))).localCheckpoint();
+    if (evaluationsReached.isPresent()) {
+      LocalDate from = evaluationsReached.get().from();
+      byDateFromProgress(silver, upToRunDate, from, WriteScope.between(from, settings.asOf()));
+    } else {
+      byDateFromProgress(silver, upToRunDate, null, WriteScope.upTo(settings.asOf()));
+    }
+  }
+
+  /** The gold tables computed by date from gold.indicator_progress, from {@code from} on (null: every date). */
+  private void byDateFromProgress(Map<String, Dataset<Row>> silver, Dataset<Row> progress, LocalDate from, WriteScope scope) {
+    Dataset<Row> comparison = DistrictCityComparison.wide(silver, progress, from).localCheckpoint();
+    record(tables.merge(DistrictCityComparison.SCHEMA, comparison.select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)), scope));
+    record(tables.merge(PlanConsistency.SCHEMA, PlanConsistency.build(silver, comparison), scope));
+    record(tables.merge(RegionScorecard.SCHEMA, RegionScorecard.build(silver, progress, from), scope));
+  }
+
+  /**
+   * The dates of silver.observation whose rows changed since the previous run, when nothing else gold
+   * reads changed: the other silver tables, the code and the settings are the same, and every gold table
+   * is as that run left it. Empty when gold must be computed whole.
+   */
+  private Optional<Set<String>> changedActualDatesOnly(Map<String, Dataset<Row>> silver) {
+    if (previous == null || !sameCodeAndSettings()
+        || !GOLD_TABLES.stream().allMatch(t -> previous.tables().containsKey(t.qualifiedName()) && asPreviousRunLeftIt(t))) {
+      return Optional.empty();
+    }
+    Set<String> dates = Set.of();
+    for (String table : silver.keySet()) {
+      TableSchema schema = Schemas.of("silver." + table);
+      PreviousRun.TableOutcome was = previous.tables().get(schema.qualifiedName());
+      if (was == null) {
+        return Optional.empty();
+      }
+      if (summary.reused().contains(schema.qualifiedName())) {
+        continue;
+      }
+      Optional<Set<String>> changed = tables.changedSlicesSince(schema, was.version());
+      if (changed.isEmpty() || (!table.equals("observation") && !changed.get().isEmpty())) {
+        LOG.info("{}: {} since run {}; computing gold for every date", schema,
+            changed.isEmpty() ? "no digests say what changed" : "rows changed", previous.runId());
+        return Optional.empty();
+      }
+      if (table.equals("observation")) {
+        dates = changed.get();
+      }
+    }
+    return Optional.of(dates);
   }
 
   private void record(WriteResult write) {

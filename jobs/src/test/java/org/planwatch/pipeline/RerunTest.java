@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -26,7 +27,12 @@ import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.junit.jupiter.api.Test;
 import org.planwatch.cli.RunCommand;
 import org.planwatch.delta.WriteResult;
+import org.planwatch.gold.DistrictCityComparison;
+import org.planwatch.gold.IndicatorProgress;
+import org.planwatch.gold.PlanConsistency;
+import org.planwatch.gold.RegionScorecard;
 import org.planwatch.ops.JobRuns;
+import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestDatasets;
 import org.planwatch.testing.TestSpark;
@@ -139,6 +145,48 @@ class RerunTest {
     assertEquals(0, progress.inserted() + progress.updated() + progress.deleted(), progress.toString());
     assertEquals(1, spark.sql("SELECT * FROM delta.`" + location + "`" + huzhouUrbanisation2023).count());
     assertTrue(view("bi.fact_progress").viewText().get().contains("as_of <= DATE'2023-06-30'"), view("bi.fact_progress").viewText().get());
+
+    // Night 6, back to the mid-term date, with a fictional 2021 GDP of Wuxing: the first actual of its
+    // 14th plan's GDP target, which so far had a placeholder at the 2020 base date. Only actuals changed,
+    // so the dated gold tables are computed from 2021-12-31 on, plus the 2020-12-31 slice where the
+    // placeholder goes; the rows are those a computation of every date gives.
+    Files.writeString(datasets.resolve("observations/zz_wuxing.csv"),
+        "region_code,indicator_code,period_start,period_end,period_label,value_kind,value,value_text,statistical_scope,status_met,source_doc,source_table,source_line,note\n"
+            + "330502,gdp,2021-01-01,2021-12-31,2021,level,820,820,,,test,test,2,fictional test row\n",
+        StandardCharsets.UTF_8);
+    RunSummary sixth = night(warehouse, datasets, TestWarehouses.MID_TERM);
+    String wuxingGdp = " WHERE plan_id = 'wuxing_14' AND indicator_code = 'gdp'";
+    // (820 - 752.8) / (1000 - 752.8) = 27.18%
+    assertEquals(List.of(RowFactory.create("2021-12-31", 0.2718)),
+        spark.sql("SELECT CAST(as_of AS STRING), round(achievement_rate, 4) FROM delta.`" + location + "`" + wuxingGdp).collectAsList());
+    assertEquals(0, byTable(sixth).get("gold.indicator_progress").updated());
+    assertEquals(1, byTable(sixth).get("gold.indicator_progress").inserted());
+    assertEquals(1, byTable(sixth).get("gold.indicator_progress").deleted(), "the placeholder at 2020-12-31");
+    assertGoldAsComputedForEveryDate(warehouse, TestWarehouses.MID_TERM);
+  }
+
+  /** The dated gold tables hold, up to {@code asOf}, what computing every date from the warehouse's silver tables gives. */
+  private void assertGoldAsComputedForEveryDate(Warehouse warehouse, LocalDate asOf) {
+    Map<String, Dataset<Row>> silver = new java.util.HashMap<>();
+    for (String t : List.of("region", "plan", "indicator", "plan_target", "plan_revision", "observation", "published_evaluation",
+        "published_figure", "reconciliation_note", "indicator_crosswalk", "commitment", "commitment_link", "commitment_quantity")) {
+      silver.put(t, spark.read().format("delta").load(warehouse.location("silver", t)));
+    }
+    EvaluationSettings settings = EvaluationSettings.from(key -> spark.conf().get(key, null));
+    Dataset<Row> progress = IndicatorProgress.build(silver, asOf, settings).localCheckpoint();
+    Dataset<Row> wide = DistrictCityComparison.wide(silver, progress).localCheckpoint();
+    Map<String, Dataset<Row>> expected = Map.of(
+        "indicator_progress", progress,
+        "district_city_comparison", DistrictCityComparison.build(silver, progress),
+        "plan_consistency", PlanConsistency.build(silver, wide),
+        "region_scorecard", RegionScorecard.build(silver, progress));
+    expected.forEach((table, rows) -> {
+      Dataset<Row> stored = spark.read().format("delta").load(warehouse.location("gold", table))
+          .where("as_of <= DATE'" + asOf + "'").select(rows.columns()[0], java.util.Arrays.copyOfRange(rows.columns(), 1, rows.columns().length));
+      assertTrue(stored.count() > 0, table);
+      assertEquals(0, rows.exceptAll(stored).count(), "gold." + table + ": rows a computation of every date gives that the table lacks");
+      assertEquals(0, stored.exceptAll(rows).count(), "gold." + table + ": rows the table holds that a computation of every date does not give");
+    });
   }
 
   /** One {@code planwatch run} into the warehouse, as the CLI does it (logged, keeping what it can). */

@@ -1,0 +1,49 @@
+package org.planwatch.gold;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The evaluation dates a change reaches, from {@code from} up to the run date {@code asOf}: the gold
+ * rows a run computes again when only actuals changed (a new quarter of observations), or only the
+ * evaluation date moved. It rests on how the dated gold tables are computed:
+ *
+ * <ul>
+ *   <li>a row of gold.indicator_progress dated d is computed from the actuals dated up to d (the
+ *       running sums and growth factors run over earlier dates only; the GDP growth a sync target is
+ *       compared with and the province average are of the same date) and the plans, targets,
+ *       indicators and regions, which did not change;
+ *   <li>except a placeholder: a target without any usable actual up to the run date has one row at its
+ *       base date, which may lie before the dates reached ({@link IndicatorProgress#buildFrom});
+ *   <li>a row of gold.region_scorecard, gold.district_city_comparison or gold.plan_consistency dated d
+ *       is computed from the evaluations dated up to d (each target's latest) and which dates have
+ *       evaluations, so it is reached from the earliest date whose evaluations changed.
+ * </ul>
+ *
+ * Actuals dated after the run date reach nothing: no row up to the run date reads them.
+ */
+public record ReachedDates(LocalDate from, LocalDate asOf) {
+
+  /**
+   * @param changedDates the dates (ISO strings, slices of the input table) whose rows changed since the previous run
+   * @param before the previous run's evaluation date
+   * @param asOf tonight's evaluation date
+   * @return empty when nothing up to {@code asOf} is reached
+   */
+  public static Optional<ReachedDates> of(Set<String> changedDates, LocalDate before, LocalDate asOf) {
+    Optional<LocalDate> from = changedDates.stream().map(LocalDate::parse).filter(d -> !d.isAfter(asOf)).min(LocalDate::compareTo);
+    if (!before.equals(asOf)) {
+      // Moved on: rows dated after the earlier date now see other actuals (or, moved back, none); moved back,
+      // the placeholders see fewer: from the day after tonight's date, only they are computed.
+      LocalDate moved = (before.isBefore(asOf) ? before : asOf).plusDays(1);
+      from = Optional.of(from.filter(d -> d.isBefore(moved)).orElse(moved));
+    }
+    return from.map(d -> new ReachedDates(d, asOf));
+  }
+
+  @Override
+  public String toString() {
+    return from.isAfter(asOf) ? "the placeholders up to " + asOf : "the dates from " + from + " up to " + asOf;
+  }
+}
