@@ -105,6 +105,8 @@ public final class NightlyRun {
    *       moved over no dated row ({@link #noRowDatedBetween}): a nightly run with the default --as-of
    *       (today) on unchanged inputs keeps them too.
    * </ul>
+   * When gold is not kept but only silver.observation's rows changed, the dated gold tables are computed
+   * for the dates the change reaches only ({@link #goldFrom}).
    * A kept table is neither read nor written; it appears in the summary with the counts the previous run
    * reported and 0 inserted, updated, deleted.
    */
