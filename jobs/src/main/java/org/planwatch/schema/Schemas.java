@@ -83,6 +83,15 @@ public final class Schemas {
         throw new IllegalStateException(resource + ": key column " + c + " is not declared");
       }
     }
+    for (String c : schema.partitionColumns()) {
+      if (!schema.hasColumn(c)) {
+        throw new IllegalStateException(resource + ": partition column " + c + " is not declared");
+      }
+      if (schema.field(c).dataType() instanceof org.apache.spark.sql.types.TimestampType) {
+        // SessionFactory turns off Delta's check of timestamp partition values in sessions not in UTC.
+        throw new IllegalStateException(resource + ": partition column " + c + " is a timestamp; partition by a date or a string");
+      }
+    }
     schema.sliceColumn().ifPresent(c -> {
       if (!schema.hasColumn(c)) {
         throw new IllegalStateException(resource + ": slice column " + c + " is not declared");

@@ -28,6 +28,14 @@ public final class SessionFactory {
     // Delta's default of 50 partitions per state reconstruction is for. On a cluster those were 50 tasks
     // per table read (the cluster run of ServeEndToEndTest: 201 -> 133 s with this and 2 shuffle partitions).
     conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
+    // Small tables keep their file list in the version checksum (Delta's default up to 50 files), so a
+    // commit needs no state reconstruction; Delta checks that list by a full reconstruction after every
+    // commit when the session is not in UTC (ours is Beijing time), against a mistake in timestamp
+    // partition values. planwatch partitions no table by a timestamp (Schemas refuses one).
+    conf.setIfMissing("spark.databricks.delta.allFilesInCrc.verificationMode.forceOnNonUTC.enabled", "false");
+    // Runtime bloom filters pay off when a join prunes a large scan; planwatch's joins are small, and
+    // each filter adds a Spark job and a copy of its side of the plan.
+    conf.setIfMissing("spark.sql.optimizer.runtime.bloomFilter.enabled", "false");
     if (warehouse.isLocal()) {
       // No chmod or readlink process per file written (about 1,500 a night); HDFS, S3 and others are not touched.
       conf.setIfMissing("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName());
