@@ -11,7 +11,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -186,18 +185,44 @@ final class ContentFingerprint {
   }
 
   private static Optional<String> lastRecorded(SparkSession spark, String location) {
-    List<Row> commits = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH)
-        .select("operation", "userMetadata").collectAsList();
-    for (Row commit : commits) {
-      String metadata = commit.getString(1);
-      if (metadata != null && metadata.startsWith(PREFIX)) {
-        return Optional.of(metadata);
+    for (Commit commit : recentCommits(spark, location, HISTORY_DEPTH)) {
+      if (commit.userMetadata() != null && commit.userMetadata().startsWith(PREFIX)) {
+        return Optional.of(commit.userMetadata());
       }
-      if (!CONTENT_PRESERVING.contains(commit.getString(0))) {
+      if (!CONTENT_PRESERVING.contains(commit.operation())) {
         return Optional.empty();
       }
     }
     return Optional.empty();
+  }
+
+  /** A commit as its log entry describes it. */
+  private record Commit(long version, String operation, String userMetadata) {}
+
+  /**
+   * The table's last {@code depth} commits, newest first, read from their log files on the driver:
+   * DESCRIBE HISTORY runs a Spark job to read them, a price paid by every write. Stops at a commit
+   * whose file is gone (log retention) or holds no commit info.
+   */
+  private static List<Commit> recentCommits(SparkSession spark, String location, int depth) {
+    org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location);
+    long latest = log.update(false, scala.Option.empty(), scala.Option.empty()).version();
+    org.apache.hadoop.conf.Configuration conf = log.newDeltaHadoopConf();
+    List<Commit> commits = new ArrayList<>();
+    for (long v = latest; v >= 0 && v > latest - depth; v--) {
+      scala.Option<org.apache.spark.sql.delta.actions.CommitInfo> info;
+      try {
+        info = org.apache.spark.sql.delta.DeltaHistoryManager.getCommitInfoOpt(
+            log.store(), org.apache.spark.sql.delta.util.FileNames$.MODULE$.unsafeDeltaFile(log.logPath(), v), conf);
+      } catch (RuntimeException e) {
+        break;
+      }
+      if (info.isEmpty()) {
+        break;
+      }
+      commits.add(new Commit(v, info.get().operation(), info.get().userMetadata().getOrElse(() -> null)));
+    }
+    return commits;
   }
 
   /**
@@ -207,8 +232,7 @@ final class ContentFingerprint {
    * further back than the history searched).
    */
   static Optional<Set<String>> changedSlicesSince(SparkSession spark, String location, long version) {
-    List<Row> commits = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH)
-        .select("version", "operation", "userMetadata").collectAsList();
+    List<Commit> commits = recentCommits(spark, location, HISTORY_DEPTH);
     Optional<ContentFingerprint> now = recordedAmong(commits, Long.MAX_VALUE);
     Optional<ContentFingerprint> then = recordedAmong(commits, version);
     if (now.isEmpty() || then.isEmpty() || !now.get().columns.equals(then.get().columns)
@@ -219,16 +243,15 @@ final class ContentFingerprint {
   }
 
   /** The digests describing the rows at {@code version}: the last commit up to it that recorded them, with only content-preserving commits after. */
-  private static Optional<ContentFingerprint> recordedAmong(List<Row> newestFirst, long version) {
-    for (Row commit : newestFirst) {
-      if (commit.getLong(0) > version) {
+  private static Optional<ContentFingerprint> recordedAmong(List<Commit> newestFirst, long version) {
+    for (Commit commit : newestFirst) {
+      if (commit.version() > version) {
         continue;
       }
-      String metadata = commit.getString(2);
-      if (metadata != null && metadata.startsWith(PREFIX)) {
-        return parse(metadata);
+      if (commit.userMetadata() != null && commit.userMetadata().startsWith(PREFIX)) {
+        return parse(commit.userMetadata());
       }
-      if (!CONTENT_PRESERVING.contains(commit.getString(1))) {
+      if (!CONTENT_PRESERVING.contains(commit.operation())) {
         return Optional.empty();
       }
     }
@@ -240,9 +263,9 @@ final class ContentFingerprint {
     if (current - version > HISTORY_DEPTH) {
       return false;
     }
-    List<Row> commits = DeltaTable.forPath(spark, location).history((int) (current - version))
-        .select("version", "operation").collectAsList();
-    return commits.stream().allMatch(c -> c.getLong(0) > version && CONTENT_PRESERVING.contains(c.getString(1)));
+    List<Commit> commits = recentCommits(spark, location, (int) (current - version));
+    return commits.size() == current - version
+        && commits.stream().allMatch(c -> c.version() > version && CONTENT_PRESERVING.contains(c.operation()));
   }
 
   /** Runs {@code write} with these digests as the user metadata of the commit it makes. */
