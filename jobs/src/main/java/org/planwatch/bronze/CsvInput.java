@@ -131,7 +131,7 @@ public final class CsvInput {
       names.add(relative);
       String header = firstLine(file.getPath(), relative);
       if (header == null) {
-        problems.add(new FileProblem(bronze.table(), relative, 1, "(file)", null,
+        problems.add(new FileProblem(bronze.table(), relative, 1, FileProblem.FILE, null,
             "empty file: expected the header line " + String.join(",", columns)));
         continue;
       }
@@ -141,7 +141,7 @@ public final class CsvInput {
       }
       String headerError = headerError(header, columns);
       if (headerError != null) {
-        problems.add(new FileProblem(bronze.table(), relative, 1, "(header)", header, headerError));
+        problems.add(new FileProblem(bronze.table(), relative, 1, FileProblem.HEADER, header, headerError));
       }
       readable.add(new CheckedFile(file, relative, headerError));
     }

@@ -148,6 +148,8 @@ public final class RunCommand implements Callable<Integer> {
       out.printf("%nkept as run %s left them (inputs, code and settings unchanged%s; --recompute to compare): %d of %d tables%n",
           summary.reusedFrom(), moved, summary.reused().size(), summary.writes().size());
     }
+    summary.checkedByFile().forEach((table, files) -> out.printf(
+        "%s: the rows of %d changed input files checked again; the other rows keep their outcome%n", table, files.size()));
     out.printf("%nrows read: %d, rows quarantined: %d%s%n", summary.rowsRead(), summary.quarantined(),
         summary.quarantined() > 0 ? " (SELECT * FROM silver.quarantine)" : "");
     StringBuilder stages = new StringBuilder(String.format("session %.1f s", sessionSeconds));

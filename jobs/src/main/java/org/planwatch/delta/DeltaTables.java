@@ -210,22 +210,25 @@ public final class DeltaTables {
       }
       long t3 = System.nanoTime();
       return new WriteResult(table.qualifiedName(), tonight.rows(), tonight.rows(), 0, 0, version(table),
-          millis(t0, t1), millis(t1, t2), millis(t2, t3));
+          millis(t0, t1), millis(t1, t2), millis(t2, t3), Optional.of(tonight.slices()));
     }
     Optional<ContentFingerprint> stored = tonight.storedIn(spark, location);
     Dataset<Row> current = spark.read().format("delta").load(location);
     DataType sliceType = table.sliceColumn().map(c -> table.field(c).dataType()).orElse(null);
     ContentFingerprint after;
     Function<Column, Column> compared;
+    // Which slices the write changes, when digests tell (without them the difference is counted, not located).
+    Optional<Set<String>> changedSlices = Optional.empty();
     if (stored.isPresent()) {
       Set<String> changed = tonight.changedFrom(stored.get(), scope);
       if (changed.isEmpty()) {
         return new WriteResult(table.qualifiedName(), stored.get().rows(), 0, 0, 0, version(table),
-            millis(t0, t1), millis(t1, System.nanoTime()), 0);
+            millis(t0, t1), millis(t1, System.nanoTime()), 0, Optional.of(Set.of()));
       }
+      changedSlices = Optional.of(changed);
       after = stored.get().replacing(changed, tonight);
-      WriteScope changedSlices = WriteScope.only(changed);
-      compared = tonight.sliced() ? column -> changedSlices.condition(column, sliceType) : column -> null;
+      WriteScope changedScope = WriteScope.only(changed);
+      compared = tonight.sliced() ? column -> changedScope.condition(column, sliceType) : column -> null;
       if (tonight.sliced()) {
         long others = stored.get().slices().stream().filter(s -> !changed.contains(s)).count();
         LOG.info("{}: rows changed for {} {} ({} slices); {} other slices left as they are", table, table.sliceColumn().get(),
@@ -248,7 +251,7 @@ public final class DeltaTables {
         // one metadata commit records the digests, so the next run skips the comparison.
         recordDigest(after, location);
         return new WriteResult(table.qualifiedName(), after.rows(), 0, 0, 0, version(table),
-            millis(t0, t1), millis(t1, t2), 0);
+            millis(t0, t1), millis(t1, t2), 0, Optional.of(Set.of()));
       }
       Column on = Difference.keysMatch(table, "t", "c");
       // A condition on the table alone, which Delta's data skipping uses to leave the other slices' files unread.
@@ -270,7 +273,7 @@ public final class DeltaTables {
       after.recordIn(spark, complete::execute);
       long t3 = System.nanoTime();
       return new WriteResult(table.qualifiedName(), after.rows(), diff.inserted, diff.updated, diff.deleted, version(table),
-          millis(t0, t1), millis(t1, t2), millis(t2, t3));
+          millis(t0, t1), millis(t1, t2), millis(t2, t3), changedSlices);
     }
   }
 

@@ -70,6 +70,15 @@ public final class WriteScope {
     return new WriteScope("slices " + values, values::contains, (column, type) -> in(column, type, values));
   }
 
+  /** The rows of {@code rows} that lie in this scope's slices of {@code table} (all of them for the whole table). */
+  public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rowsOf(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, TableSchema table) {
+    if (isWhole()) {
+      return rows;
+    }
+    String slice = table.sliceColumn().orElseThrow(() -> new IllegalArgumentException(table + " has no slice column"));
+    return rows.where(condition(rows.col(slice), table.field(slice).dataType()));
+  }
+
   boolean includes(String slice) {
     return includes.test(slice);
   }

@@ -1,5 +1,6 @@
 package org.planwatch.pipeline;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Timestamp;
@@ -117,16 +118,17 @@ public final class NightlyRun {
     manifest = InputManifest.of(spark, settings.datasetsRoot());
     Map<String, Dataset<Row>> bronze = bronze(now);
     start = summary.stageDone("bronze", start);
-    boolean silverKept = bronze.keySet().stream().allMatch(t -> summary.reused().contains("bronze." + t)) && keepAll("silver");
+    Set<String> silverReached = silverReached();
+    boolean silverKept = silverReached.isEmpty();
     boolean goldKept = silverKept && noRowDatedBetween(previous.asOf(), settings.asOf()) && keepAll("gold");
     if (goldKept && !previous.asOf().equals(settings.asOf())) {
       summary.markDatesMovedOver(previous.asOf());
     }
     Map<String, Dataset<Row>> silverTables;
     if (silverKept) {
-      silverTables = goldKept ? Map.of() : keptSilver();
+      silverTables = goldKept ? Map.of() : keptSilver(Set.of(), new java.util.HashMap<>());
     } else {
-      silverTables = silver(SilverStage.build(checkpointReadBack(bronze)), now);
+      silverTables = silver(silverReached, bronze, now);
     }
     start = summary.stageDone("silver", start);
     if (!goldKept) {
@@ -158,6 +160,7 @@ public final class NightlyRun {
         if (schema.sliceColumn().equals(Optional.of("input_file"))) {
           // Sliced by file: only the files added, changed or removed since are read and written.
           Set<String> changed = changedFiles(before, files);
+          changedFilesOf.put(table, changed);
           LOG.info("{}: reading {} of {} files, the others are as run {} read them", schema, changed.size(), files.size(), previous.runId());
           CsvInput.Result read = input.read(schema, now, changed::contains);
           problems.addAll(read.problems());
@@ -179,6 +182,9 @@ public final class NightlyRun {
     return rows;
   }
 
+  /** Bronze tables (unqualified) written for their changed files only, with those files. */
+  private final Map<String, Set<String>> changedFilesOf = new java.util.HashMap<>();
+
   /** The files (by path) that are in one list and not the other, or in both with another size or content. */
   private static Set<String> changedFiles(List<InputFile> before, List<InputFile> now) {
     Set<String> changed = new TreeSet<>();
@@ -189,7 +195,7 @@ public final class NightlyRun {
     return changed;
   }
 
-  /** A bronze table read from Delta for silver, which checkpoints it once ({@link #checkpointReadBack}). */
+  /** A bronze table read from Delta for silver, which checkpoints it once when a silver table it feeds is computed. */
   private Dataset<Row> readBack(TableSchema schema) {
     readBack.add(schema.table());
     return spark.read().format("delta").load(tables.warehouse().location(schema));
@@ -215,12 +221,14 @@ public final class NightlyRun {
     if (!same) {
       LOG.info("{}: changed since run {} left it at version {}; computing it", schema, previous.runId(), was.version());
     }
+    // Asked before the run writes the table: what its write changes is then what changed since that run.
+    leftAsPreviousRun.putIfAbsent(schema.qualifiedName(), same);
     return same;
   }
 
   private void markKept(TableSchema schema) {
     PreviousRun.TableOutcome was = previous.tables().get(schema.qualifiedName());
-    summary.add(new WriteResult(schema.qualifiedName(), was.rows(), 0, 0, 0, tables.state(schema).version(), 0, 0, 0));
+    summary.add(WriteResult.kept(schema.qualifiedName(), was.rows(), tables.state(schema).version()));
     summary.markReused(schema.qualifiedName(), previous.runId());
   }
 
@@ -267,49 +275,143 @@ public final class NightlyRun {
       return false;
     }
     layerTables.forEach(this::markKept);
-    if (layer.equals("silver")) {
-      PreviousRun.TableOutcome quarantine = previous.tables().get("silver.quarantine");
-      summary.setQuarantined(quarantine == null ? 0 : quarantine.rows());
-      previous.tables().values().stream()
-          .filter(o -> o.table().startsWith("silver.") && o.rowsQuarantined() != null && o.rowsQuarantined() > 0)
-          .forEach(o -> summary.quarantinedByTable().put(o.table().substring("silver.".length()), o.rowsQuarantined()));
-    }
     return true;
   }
 
-  /** Bronze tables read back from Delta, read once for the silver stage (which reads each several times). */
-  private Map<String, Dataset<Row>> checkpointReadBack(Map<String, Dataset<Row>> bronze) {
-    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
-    bronze.forEach((t, rows) -> out.put(t, readBack.contains(t) ? rows.localCheckpoint() : rows));
+  /**
+   * The silver tables this run computes, in build order: every one without a previous run to keep from
+   * (or with other code or settings); else those a change reaches ({@link SilverStage#reached}): whose
+   * bronze rows changed, which are not as that run left them, or which read a table reached. The others
+   * are kept. silver.quarantine holds every table's problems: when it is not as that run left it, every
+   * table is computed.
+   */
+  private Set<String> silverReached() {
+    Set<String> all = new java.util.LinkedHashSet<>(SilverStage.READS.keySet());
+    TableSchema quarantine = Schemas.of("silver.quarantine");
+    if (previous == null || !sameCodeAndSettings() || !asPreviousRunLeftIt(quarantine)) {
+      return all;
+    }
+    Set<String> bronzeChanged = new HashSet<>();
+    INPUT_TABLES.stream().filter(t -> !summary.reused().contains("bronze." + t)).forEach(bronzeChanged::add);
+    Set<String> reached = SilverStage.reached(bronzeChanged, t -> asPreviousRunLeftIt(Schemas.of("silver." + t)));
+    if (reached.isEmpty()) {
+      all.forEach(t -> markKept(Schemas.of("silver." + t)));
+      markKept(quarantine);
+      summary.setQuarantined(previous.tables().get(quarantine.qualifiedName()).rows());
+      previous.tables().values().stream()
+          .filter(o -> o.table().startsWith("silver.") && o.rowsQuarantined() != null && o.rowsQuarantined() > 0)
+          .forEach(o -> summary.quarantinedByTable().put(o.table().substring("silver.".length()), o.rowsQuarantined()));
+    } else if (reached.size() < all.size()) {
+      LOG.info("silver: computing {}, which a change reaches; the other {} tables are as run {} left them", reached,
+          all.size() - reached.size(), previous.runId());
+    }
+    return reached;
+  }
+
+  /**
+   * The {@link SilverStage#BY_FILE} tables among {@code computed} to check for their changed files only:
+   * their bronze table was written for its changed files, they are as the previous run left them (and so
+   * is silver.quarantine), nothing else they read is computed, and the changed files are less than half
+   * of the table's bytes (beyond that, checking every row costs less than sorting out which to keep).
+   */
+  private Map<String, SilverStage.FileChange> byFile(Set<String> computed) {
+    Map<String, SilverStage.FileChange> out = new java.util.HashMap<>();
+    for (String table : SilverStage.BY_FILE) {
+      Set<String> files = changedFilesOf.get(table);
+      String silverTable = "silver." + table;
+      if (files == null || !computed.contains(table) || !leftAsPreviousRun.getOrDefault(silverTable, false)
+          || SilverStage.READS.get(table).stream().anyMatch(computed::contains)) {
+        continue;
+      }
+      String bronzeTable = "bronze." + table;
+      long changedBytes = java.util.stream.Stream.concat(manifest.filesOf(bronzeTable).stream(), previous.manifest().filesOf(bronzeTable).stream())
+          .filter(f -> files.contains(f.path())).mapToLong(InputFile::sizeBytes).sum();
+      long allBytes = manifest.filesOf(bronzeTable).stream().mapToLong(InputFile::sizeBytes).sum();
+      if (changedBytes * 2 > allBytes) {
+        continue;
+      }
+      LOG.info("{}: checking the rows of {} changed files again; the other rows keep their outcome", silverTable, files.size());
+      summary.markCheckedByFile(silverTable, files);
+      out.put(table, new SilverStage.FileChange(files, readAsIs(Schemas.of(silverTable)), readAsIs(Schemas.of("silver.quarantine"))));
+    }
     return out;
   }
 
-  /** The kept silver tables, read once from Delta for gold. */
-  private Map<String, Dataset<Row>> keptSilver() {
+  private Dataset<Row> readAsIs(TableSchema table) {
+    return spark.read().format("delta").load(tables.warehouse().location(table));
+  }
+
+  /** Whether a table was as the previous run left it before this run wrote it, for the tables asked. */
+  private final Map<String, Boolean> leftAsPreviousRun = new java.util.HashMap<>();
+
+  /** A silver table kept as the previous run left it, read once from Delta. */
+  private Dataset<Row> readKept(String table) {
+    return spark.read().format("delta").load(tables.warehouse().location(Schemas.of("silver." + table))).localCheckpoint();
+  }
+
+  /** The kept silver tables, all but {@code computed}, read once from Delta for gold (or taken from {@code read}). */
+  private Map<String, Dataset<Row>> keptSilver(Set<String> computed, Map<String, Dataset<Row>> read) {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
-    for (String t : previous.tables().keySet()) {
-      if (t.startsWith("silver.") && !t.equals("silver.quarantine")) {
-        out.put(t.substring("silver.".length()),
-            spark.read().format("delta").load(tables.warehouse().location(Schemas.of(t))).localCheckpoint());
+    for (String t : SilverStage.READS.keySet()) {
+      if (!computed.contains(t)) {
+        out.put(t, read.computeIfAbsent(t, this::readKept));
       }
     }
     return out;
   }
 
-  private Map<String, Dataset<Row>> silver(SilverStage.Result silver, Timestamp now) {
+  /**
+   * Computes the silver tables {@code computed} from their bronze rows, reading the kept tables they
+   * refer to from Delta, and silver.quarantine: the problems of the tables computed, the file problems
+   * of every input, and the rows the kept tables had. Returns every silver table, for gold.
+   */
+  private Map<String, Dataset<Row>> silver(Set<String> computed, Map<String, Dataset<Row>> bronze, Timestamp now) {
+    Map<String, Dataset<Row>> kept = new java.util.HashMap<>();
+    Map<String, SilverStage.FileChange> byFile = byFile(computed);
+    Map<String, Dataset<Row>> bronzeRows = new LinkedHashMap<>();
+    for (String t : computed) {
+      for (String b : SilverStage.bronzeReads(t)) {
+        // Read back from Delta: read once for the silver stage, which reads each several times; checked
+        // by file, only the changed files' rows and a few others are read, through the table's file stats.
+        bronzeRows.computeIfAbsent(b, k -> readBack.contains(k) && !byFile.containsKey(k) ? bronze.get(k).localCheckpoint() : bronze.get(k));
+      }
+    }
+    SilverStage.Result silver = SilverStage.build(bronzeRows, computed, t -> kept.computeIfAbsent(t, this::readKept), byFile);
     Map<String, Dataset<Row>> persisted = new LinkedHashMap<>();
-    for (Map.Entry<String, Dataset<Row>> e : silver.tables().entrySet()) {
-      Dataset<Row> rows = e.getValue().localCheckpoint();
-      record(tables.merge(Schemas.of("silver." + e.getKey()), rows));
-      persisted.put(e.getKey(), rows);
+    for (String table : SilverStage.READS.keySet()) {
+      TableSchema schema = Schemas.of("silver." + table);
+      if (!computed.contains(table)) {
+        markKept(schema);
+        continue;
+      }
+      Dataset<Row> rows = silver.tables().get(table).localCheckpoint();
+      Set<String> slices = silver.slices().get(table);
+      if (slices == null) {
+        record(tables.merge(schema, rows));
+      } else {
+        // Checked by file: only the slices the changed rows reach are given to the write.
+        WriteScope reached = WriteScope.only(slices);
+        record(tables.merge(schema, reached.rowsOf(rows, schema), reached));
+      }
+      persisted.put(table, rows);
     }
     TableSchema quarantine = Schemas.of("silver.quarantine");
     List<Row> fileRows = new ArrayList<>();
     for (FileProblem p : problems) {
       fileRows.add(RowFactory.create(p.table(), p.file(), p.line(), p.field(), p.value(), p.reason(), null));
     }
-    Dataset<Row> fileProblems = spark.createDataFrame(fileRows, QUARANTINE_ROW);
-    Dataset<Row> all = silver.quarantine().unionByName(fileProblems).distinct().withColumn("first_seen_at", lit(now)).localCheckpoint();
+    Dataset<Row> found = spark.createDataFrame(fileRows, QUARANTINE_ROW);
+    if (silver.quarantine() != null) {
+      found = silver.quarantine().unionByName(found);
+    }
+    Dataset<Row> all = found.distinct().withColumn("first_seen_at", lit(now));
+    if (computed.size() < SilverStage.READS.size()) {
+      // The kept tables' problems as they are; every input's file problems were found again above.
+      Dataset<Row> stored = spark.read().format("delta").load(tables.warehouse().location(quarantine));
+      all = all.unionByName(stored.where(org.apache.spark.sql.functions.not(
+          col("table_name").isin(computed.toArray()).or(col("field").isin(FileProblem.FILE_FIELDS.toArray())))));
+    }
+    all = all.localCheckpoint();
     WriteResult write = tables.merge(quarantine, all);
     record(write);
     summary.setQuarantined(write.rows());
@@ -317,6 +419,7 @@ public final class NightlyRun {
     for (Row r : all.groupBy("table_name").count().collectAsList()) {
       summary.quarantinedByTable().put(r.getString(0).replaceFirst("^silver\\.", ""), r.getLong(1));
     }
+    persisted.putAll(keptSilver(persisted.keySet(), kept));
     return persisted;
   }
 
@@ -374,7 +477,7 @@ public final class NightlyRun {
     record(tables.merge(IndicatorProgress.SCHEMA, progress.rows().localCheckpoint(), scope));
 
     long before = previous.tables().get(IndicatorProgress.SCHEMA.qualifiedName()).version();
-    Optional<Set<String>> changedEvaluations = tables.changedSlicesSince(IndicatorProgress.SCHEMA, before);
+    Optional<Set<String>> changedEvaluations = changedSince(IndicatorProgress.SCHEMA, before);
     Optional<ReachedDates> evaluationsReached = changedEvaluations.flatMap(changed -> ReachedDates.of(changed, previous.asOf(), settings.asOf()));
     if (changedEvaluations.isPresent() && evaluationsReached.isEmpty()) {
       LOG.info("{}: no evaluation up to {} changed; {} kept", IndicatorProgress.SCHEMA, settings.asOf(), BY_DATE_FROM_PROGRESS);
@@ -419,7 +522,7 @@ public final class NightlyRun {
       if (summary.reused().contains(schema.qualifiedName())) {
         continue;
       }
-      Optional<Set<String>> changed = tables.changedSlicesSince(schema, was.version());
+      Optional<Set<String>> changed = changedSince(schema, was.version());
       if (changed.isEmpty() || (!table.equals("observation") && !changed.get().isEmpty())) {
         LOG.info("{}: {} since run {}; computing gold for every date", schema,
             changed.isEmpty() ? "no digests say what changed" : "rows changed", previous.runId());
@@ -430,6 +533,18 @@ public final class NightlyRun {
       }
     }
     return Optional.of(dates);
+  }
+
+  /**
+   * The slices of a table written tonight whose rows differ from those at {@code version}, the version the
+   * previous run left: from tonight's write when the table was still at that state before it (its digests
+   * tell what it changed), else from the digests in the table's history; empty when neither tells.
+   */
+  private Optional<Set<String>> changedSince(TableSchema table, long version) {
+    Optional<Set<String>> written = leftAsPreviousRun.getOrDefault(table.qualifiedName(), false)
+        ? summary.writes().stream().filter(w -> w.table().equals(table.qualifiedName())).findFirst().flatMap(WriteResult::changedSlices)
+        : Optional.empty();
+    return written.isPresent() ? written : tables.changedSlicesSince(table, version);
   }
 
   private void record(WriteResult write) {

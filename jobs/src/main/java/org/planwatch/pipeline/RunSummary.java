@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.planwatch.delta.WriteResult;
 
 /** What a run wrote, for the summary line and the run log. */
@@ -80,6 +81,18 @@ public final class RunSummary {
   public String reusedFrom() {
     return reusedFrom;
   }
+
+  /** Marks a silver table checked again for its changed input files only ({@code files} of them). */
+  public void markCheckedByFile(String table, Set<String> files) {
+    checkedByFile.put(table, files);
+  }
+
+  /** Silver tables checked again for their changed input files only, with those files (qualified name). */
+  public Map<String, Set<String>> checkedByFile() {
+    return checkedByFile;
+  }
+
+  private final Map<String, Set<String>> checkedByFile = new LinkedHashMap<>();
 
   /** Rows of silver.quarantine by the silver table they were meant for (unqualified name). */
   public Map<String, Long> quarantinedByTable() {

@@ -34,6 +34,8 @@ import org.planwatch.schema.TableSchema;
 public final class Checked {
   static final String ERRORS = "_errors";
   static final String RECORD = "_record";
+  /** How the reason of a duplicate row begins: a later row with the key of an earlier one. */
+  static final String DUPLICATE = "duplicate key (";
   static final StructType ERROR =
       new StructType().add("field", DataTypes.StringType).add("value", DataTypes.StringType).add("reason", DataTypes.StringType);
 
@@ -156,7 +158,7 @@ public final class Checked {
     Dataset<Row> duplicates =
         ranked.where(col("_rank").gt(1))
             .withColumn(ERRORS, array(struct(lit(silver.keys().get(0)).as("field"), keyText.as("value"),
-                concat(lit("duplicate key (" + String.join(", ", silver.keys()) + "): first given at "), col("_first")).as("reason"))))
+                concat(lit(DUPLICATE + String.join(", ", silver.keys()) + "): first given at "), col("_first")).as("reason"))))
             .drop("_rank", "_first");
     Dataset<Row> valid = conform.apply(ranked.where(col("_rank").equalTo(1)).drop("_rank", "_first"));
     Dataset<Row> rejected = bad.unionByName(duplicates);

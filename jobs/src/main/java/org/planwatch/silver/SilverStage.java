@@ -12,9 +12,14 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,41 +36,151 @@ import org.planwatch.schema.TableSchema;
  * referring to a quarantined row is itself quarantined ("unknown plan"), never silently dropped.
  */
 public final class SilverStage {
-  private final Map<String, Dataset<Row>> bronze;
-  private final Map<String, Dataset<Row>> valid = new LinkedHashMap<>();
-  private final List<Dataset<Row>> quarantined = new ArrayList<>();
+  /**
+   * Every silver table, in the order they are built, with the silver tables its rows are checked
+   * against or derived from. A table read but not listed here is refused while building ({@link
+   * #valid}), so this stays the one statement of what a change of one table reaches.
+   */
+  public static final Map<String, List<String>> READS = reads();
+  /** The bronze tables a silver table reads besides (or instead of) its own. */
+  private static final Map<String, List<String>> BRONZE_READS =
+      Map.of("plan_revision", List.of("plan_revision", "plan_target"), "commitment_quantity", List.of());
 
-  private SilverStage(Map<String, Dataset<Row>> bronze) {
-    this.bronze = bronze;
+  private static Map<String, List<String>> reads() {
+    Map<String, List<String>> reads = new LinkedHashMap<>();
+    reads.put("region", List.of());
+    reads.put("plan", List.of("region"));
+    reads.put("indicator", List.of("plan"));
+    reads.put("plan_revision", List.of("plan", "indicator"));
+    reads.put("plan_target", List.of("plan", "indicator", "plan_revision"));
+    reads.put("observation", List.of("region", "indicator"));
+    reads.put("published_evaluation", List.of("plan", "indicator"));
+    reads.put("published_figure", List.of("plan", "indicator"));
+    reads.put("reconciliation_note", List.of("indicator"));
+    reads.put("indicator_crosswalk", List.of("plan", "indicator", "region"));
+    reads.put("commitment", List.of());
+    reads.put("commitment_quantity", List.of("commitment"));
+    reads.put("commitment_link", List.of("commitment", "indicator"));
+    return Collections.unmodifiableMap(reads);
   }
 
-  /** Valid rows per silver table (by unqualified name), and the quarantined problems of all tables. */
-  public record Result(Map<String, Dataset<Row>> tables, Dataset<Row> quarantine) {}
+  /**
+   * The silver tables checked again for their changed input files only ({@link ChangedFiles}) when
+   * nothing else they read changed: tables whose checks look at one row at a time besides the
+   * duplicate key. silver.observation is the one that grows with every quarter; the catalogues are
+   * small and some check across rows (one unit per indicator code).
+   */
+  public static final Set<String> BY_FILE = Set.of("observation");
+
+  /**
+   * The input files of a {@link #BY_FILE} table that changed since the previous run, and the table and
+   * silver.quarantine as that run left them.
+   */
+  public record FileChange(Set<String> files, Dataset<Row> storedRows, Dataset<Row> storedQuarantine) {}
+
+  /** The bronze tables (unqualified) whose rows silver table {@code table} is built from. */
+  public static List<String> bronzeReads(String table) {
+    return BRONZE_READS.getOrDefault(table, List.of(table));
+  }
+
+  /**
+   * The silver tables a change reaches, in build order: those whose bronze rows changed ({@code
+   * bronzeChanged}, unqualified), those not {@code keepable} as they are, and every table that reads a
+   * table reached.
+   */
+  public static Set<String> reached(Set<String> bronzeChanged, Predicate<String> keepable) {
+    Set<String> reached = new LinkedHashSet<>();
+    READS.forEach((table, reads) -> {
+      if (!keepable.test(table) || bronzeReads(table).stream().anyMatch(bronzeChanged::contains)
+          || reads.stream().anyMatch(reached::contains)) {
+        reached.add(table);
+      }
+    });
+    return reached;
+  }
+
+  private final Map<String, Dataset<Row>> bronze;
+  private final Set<String> computed;
+  private final Map<String, FileChange> byFile;
+  private final Map<String, Set<String>> slices = new LinkedHashMap<>();
+  private final Function<String, Dataset<Row>> stored;
+  private final Map<String, Dataset<Row>> valid = new LinkedHashMap<>();
+  private final List<Dataset<Row>> quarantined = new ArrayList<>();
+  /** The table being built: what it reads must be declared in {@link #READS}. */
+  private String building;
+
+  private SilverStage(Map<String, Dataset<Row>> bronze, Set<String> computed,
+      Function<String, Dataset<Row>> stored, Map<String, FileChange> byFile) {
+    this.bronze = bronze;
+    this.computed = computed;
+    this.stored = stored;
+    this.byFile = byFile;
+  }
+
+  /**
+   * Valid rows per silver table built (by unqualified name), and the quarantined problems of those
+   * tables. A table checked by file has its slices here: the slice values whose rows may differ from the
+   * stored ones; the others hold the stored rows.
+   */
+  public record Result(Map<String, Dataset<Row>> tables, Dataset<Row> quarantine, Map<String, Set<String>> slices) {}
 
   /** @param bronze bronze rows by unqualified table name (region, plan, plan_target, ...) */
   public static Result build(Map<String, Dataset<Row>> bronze) {
-    SilverStage stage = new SilverStage(bronze);
-    stage.region();
-    stage.plan();
-    stage.indicator();
-    Checked targets = stage.typed("plan_target");
-    stage.planRevision(targets);
-    stage.planTarget(targets);
-    stage.observation();
-    stage.publishedEvaluation();
-    stage.publishedFigure();
-    stage.reconciliationNote();
-    stage.indicatorCrosswalk();
-    stage.commitment();
-    stage.commitmentQuantity();
-    stage.commitmentLink();
-    Dataset<Row> quarantine = stage.quarantined.stream().reduce(Dataset::unionByName).orElseThrow();
-    return new Result(stage.valid, quarantine);
+    return build(bronze, READS.keySet(), t -> {
+      throw new IllegalStateException("silver." + t + " is built in the same run");
+    }, Map.of());
+  }
+
+  /**
+   * Builds the silver tables in {@code computed} (see {@link #reached}); a table they read that is not
+   * built is taken from {@code stored} (the rows it holds, which its unchanged inputs would give again).
+   *
+   * @param bronze the bronze rows of the tables built, by unqualified name
+   * @param byFile the {@link #BY_FILE} tables to check for their changed files only
+   */
+  public static Result build(Map<String, Dataset<Row>> bronze, Set<String> computed,
+      Function<String, Dataset<Row>> stored, Map<String, FileChange> byFile) {
+    SilverStage stage = new SilverStage(bronze, computed, stored, byFile);
+    Map<String, Runnable> builders = new LinkedHashMap<>();
+    builders.put("region", stage::region);
+    builders.put("plan", stage::plan);
+    builders.put("indicator", stage::indicator);
+    builders.put("plan_revision", stage::planRevision);
+    builders.put("plan_target", stage::planTarget);
+    builders.put("observation", stage::observation);
+    builders.put("published_evaluation", stage::publishedEvaluation);
+    builders.put("published_figure", stage::publishedFigure);
+    builders.put("reconciliation_note", stage::reconciliationNote);
+    builders.put("indicator_crosswalk", stage::indicatorCrosswalk);
+    builders.put("commitment", stage::commitment);
+    builders.put("commitment_quantity", stage::commitmentQuantity);
+    builders.put("commitment_link", stage::commitmentLink);
+    if (!builders.keySet().equals(READS.keySet())) {
+      throw new IllegalStateException("SilverStage.READS lists " + READS.keySet() + ", the builders " + builders.keySet());
+    }
+    builders.forEach((table, builder) -> {
+      if (computed.contains(table)) {
+        stage.building = table;
+        builder.run();
+      }
+    });
+    Dataset<Row> quarantine = stage.quarantined.stream().reduce(Dataset::unionByName).orElse(null);
+    return new Result(stage.valid, quarantine, stage.slices);
   }
 
   private Checked typed(String table) {
     return typed(table, bronze.get(table));
   }
+
+  /** The plan targets as typed from bronze: read by plan_revision and plan_target, typed once. */
+  private Checked typedTargets() {
+    if (targetsTyped == null) {
+      targetsTyped = typed("plan_target");
+    }
+    return targetsTyped;
+  }
+
+  private Checked targetsTyped;
 
   private Checked typed(String table, Dataset<Row> rows) {
     return Typing.typed(rows, Schemas.of("bronze." + table), Schemas.of("silver." + table));
@@ -81,8 +196,30 @@ public final class SilverStage {
     quarantined.add(outcome.quarantine());
   }
 
+  /** The outcome of the rows checked again, beside the stored rows that keep theirs. */
+  private void finish(String table, Checked checked, ChangedFiles.Selection selection) {
+    if (selection == null) {
+      finish(table, checked);
+      return;
+    }
+    TableSchema silver = Schemas.of("silver." + table);
+    Checked.Outcome outcome = checked.split(silver);
+    valid.put(table, selection.keptValid().unionByName(outcome.valid()));
+    quarantined.add(selection.keptQuarantine().unionByName(outcome.quarantine()));
+    // One row per slice value (a date), not per row.
+    Column slice = col(silver.sliceColumn().orElseThrow()).cast("string");
+    Set<String> reached = new java.util.TreeSet<>();
+    for (Row r : outcome.valid().select(slice).union(selection.replacedValid().select(slice)).distinct().collectAsList()) {
+      reached.add(r.getString(0));
+    }
+    slices.put(table, reached);
+  }
+
   private Dataset<Row> valid(String table) {
-    return valid.get(table);
+    if (!READS.get(building).contains(table)) {
+      throw new IllegalStateException("silver." + building + " reads silver." + table + ", which SilverStage.READS does not list");
+    }
+    return computed.contains(table) ? valid.get(table) : stored.apply(table);
   }
 
   private void region() {
@@ -115,7 +252,9 @@ public final class SilverStage {
     finish("indicator", c);
   }
 
-  private void planRevision(Checked targets) {
+  private void planRevision() {
+    // Checked against the values the plan prints, as read: the typed bronze targets, whatever silver keeps of them.
+    Checked targets = typedTargets();
     Checked c = typed("plan_revision");
     c = c.requireKnown(List.of("plan_id", "region_code"), valid("plan"), List.of("plan_id", "region_code"),
         "unknown plan, or the region is not the plan's region");
@@ -134,7 +273,8 @@ public final class SilverStage {
     finish("plan_revision", c);
   }
 
-  private void planTarget(Checked c) {
+  private void planTarget() {
+    Checked c = typedTargets();
     c = c.requireKnown(List.of("plan_id", "region_code"), valid("plan"), List.of("plan_id", "region_code"),
         "unknown plan, or the region is not the plan's region");
     c = c.requireKnown(List.of("plan_id", "indicator_code"), valid("indicator"), List.of("plan_id", "indicator_code"),
@@ -179,8 +319,15 @@ public final class SilverStage {
   }
 
   private void observation() {
-    Dataset<Row> rows = bronze.get("observation")
-        .withColumn("statistical_scope", coalesce(Typing.raw("statistical_scope"), lit("as_published")));
+    Dataset<Row> rows = bronze.get("observation");
+    FileChange change = byFile.get("observation");
+    ChangedFiles.Selection selection = null;
+    if (change != null) {
+      selection = ChangedFiles.select(Schemas.of("silver.observation"), rows, change.files(), change.storedRows(),
+          change.storedQuarantine(), r -> typed("observation", withDefaultScope(r)).rows());
+      rows = selection.recheck();
+    }
+    rows = withDefaultScope(rows);
     Checked c = typed("observation", rows);
     c = c.requireKnown(List.of("region_code"), valid("region"), List.of("region_code"), "unknown region code (not in datasets/regions)");
     c = c.requireKnown(List.of("indicator_code"), valid("indicator"), List.of("indicator_code"),
@@ -193,7 +340,12 @@ public final class SilverStage {
         lit("status_met is only for value_kind status"));
     c = c.check(isStatus.unary_$bang().and(col("value").isNull()).and(trim(coalesce(col("value_text"), lit(""))).equalTo("")),
         "value", col("value"), lit("no figure: give the value, or the printed text (e.g. 暂无数据) in value_text"));
-    finish("observation", c);
+    finish("observation", c, selection);
+  }
+
+  /** A figure without a statistical scope is as published. */
+  private static Dataset<Row> withDefaultScope(Dataset<Row> rows) {
+    return rows.withColumn("statistical_scope", coalesce(Typing.raw("statistical_scope"), lit("as_published")));
   }
 
   private void publishedEvaluation() {

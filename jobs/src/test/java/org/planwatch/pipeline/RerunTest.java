@@ -33,6 +33,7 @@ import org.planwatch.gold.PlanConsistency;
 import org.planwatch.gold.RegionScorecard;
 import org.planwatch.ops.JobRuns;
 import org.planwatch.rules.EvaluationSettings;
+import org.planwatch.silver.SilverStage;
 import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestDatasets;
 import org.planwatch.testing.TestSpark;
@@ -93,7 +94,12 @@ class RerunTest {
     assertEquals(1, writes.get("bronze.region").inserted(), "the row deleted by hand is back");
     Set<String> otherBronze = tables(first).stream().filter(t -> t.startsWith("bronze.") && !t.equals("bronze.observation")
         && !t.equals("bronze.region")).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(otherBronze, new TreeSet<>(third.reused()), "the other 10 bronze tables are kept; silver and gold are computed");
+    // Every silver table that reads regions, directly or through plans and indicators, is computed; the
+    // departments' commitments read none and are kept as night 2 left them.
+    Set<String> keptTables = new TreeSet<>(otherBronze);
+    keptTables.addAll(List.of("silver.commitment", "silver.commitment_quantity"));
+    assertEquals(keptTables, new TreeSet<>(third.reused()), "the other 10 bronze tables and the commitments are kept");
+    assertEquals(Map.of(), third.checkedByFile(), "regions changed: every actual is checked against them again");
     assertEquals(1, writes.get("silver.observation").inserted());
     assertEquals(0, writes.get("silver.observation").updated() + writes.get("silver.observation").deleted());
     assertEquals(0, writes.get("silver.region").inserted() + writes.get("silver.region").updated());
@@ -146,23 +152,70 @@ class RerunTest {
     assertEquals(1, spark.sql("SELECT * FROM delta.`" + location + "`" + huzhouUrbanisation2023).count());
     assertTrue(view("bi.fact_progress").viewText().get().contains("as_of <= DATE'2023-06-30'"), view("bi.fact_progress").viewText().get());
 
-    // Night 6, back to the mid-term date, with a fictional 2021 GDP of Wuxing: the first actual of its
-    // 14th plan's GDP target, which so far had a placeholder at the 2020 base date. Only actuals changed,
-    // so the dated gold tables are computed from 2021-12-31 on, plus the 2020-12-31 slice where the
-    // placeholder goes; the rows are those a computation of every date gives.
-    Files.writeString(datasets.resolve("observations/zz_wuxing.csv"),
+    // Night 6, back to the mid-term date, with a file of fictional actuals: the first 2021 GDP of Wuxing's
+    // 14th plan, whose target so far had a placeholder at the 2020 base date, and a revised 2022 GDP of
+    // Huzhou (3999 instead of 3850). The file sorts before observations/huzhou.csv, so its row is the
+    // first with that key and the stored one becomes the duplicate. Only actuals changed: silver checks
+    // the new file's rows and those sharing a key with them, and the dated gold tables are computed from
+    // 2021-12-31 on, plus the 2020-12-31 slice where the placeholder goes. The rows are those a
+    // computation of every row and date gives.
+    Path revisions = datasets.resolve("observations/aa_revisions.csv");
+    Files.writeString(revisions,
         "region_code,indicator_code,period_start,period_end,period_label,value_kind,value,value_text,statistical_scope,status_met,source_doc,source_table,source_line,note\n"
-            + "330502,gdp,2021-01-01,2021-12-31,2021,level,820,820,,,test,test,2,fictional test row\n",
+            + "330502,gdp,2021-01-01,2021-12-31,2021,level,820,820,,,test,test,2,fictional test row\n"
+            + "330500,gdp,2022-01-01,2022-12-31,2022,level,3999,3999,,,test,test,3,fictional revision\n",
         StandardCharsets.UTF_8);
     RunSummary sixth = night(warehouse, datasets, TestWarehouses.MID_TERM);
+    assertEquals(Map.of("silver.observation", Set.of("observations/aa_revisions.csv")), sixth.checkedByFile());
+    assertEquals(Set.of("silver.observation", "silver.quarantine"),
+        sixth.writes().stream().map(WriteResult::table).filter(t -> t.startsWith("silver.") && !sixth.reused().contains(t)).collect(Collectors.toSet()));
+    assertEquals(List.of(RowFactory.create("observations/huzhou.csv", 3L,
+            "duplicate key (region_code, indicator_code, period_start, period_end, value_kind, statistical_scope): first given at observations/aa_revisions.csv:3")),
+        spark.sql("SELECT input_file, input_line, reason FROM delta.`" + warehouse.location("silver", "quarantine") + "`").collectAsList());
     String wuxingGdp = " WHERE plan_id = 'wuxing_14' AND indicator_code = 'gdp'";
     // (820 - 752.8) / (1000 - 752.8) = 27.18%
     assertEquals(List.of(RowFactory.create("2021-12-31", 0.2718)),
         spark.sql("SELECT CAST(as_of AS STRING), round(achievement_rate, 4) FROM delta.`" + location + "`" + wuxingGdp).collectAsList());
-    assertEquals(0, byTable(sixth).get("gold.indicator_progress").updated());
+    // (3999 - 3201.4) / (5000 - 3201.4) = 44.35%
+    assertEquals(0.4435, huzhouGdp2022(location), 1e-9);
     assertEquals(1, byTable(sixth).get("gold.indicator_progress").inserted());
     assertEquals(1, byTable(sixth).get("gold.indicator_progress").deleted(), "the placeholder at 2020-12-31");
+    assertSilverAsRebuilt(warehouse);
     assertGoldAsComputedForEveryDate(warehouse, TestWarehouses.MID_TERM);
+
+    // Night 7: the file is gone. Its rows go, the stored 2022 figure of Huzhou is the first with its key
+    // again, and Wuxing's GDP target has its placeholder back.
+    Files.delete(revisions);
+    RunSummary seventh = night(warehouse, datasets, TestWarehouses.MID_TERM);
+    assertEquals(Map.of("silver.observation", Set.of("observations/aa_revisions.csv")), seventh.checkedByFile());
+    assertEquals(0, spark.sql("SELECT * FROM delta.`" + warehouse.location("silver", "quarantine") + "`").count());
+    // (3850 - 3201.4) / (5000 - 3201.4) = 36.06%, as Table 1 of the mid-term evaluation publishes
+    assertEquals(0.3606, huzhouGdp2022(location), 1e-9);
+    assertEquals(List.of(RowFactory.create("2020-12-31", null)),
+        spark.sql("SELECT CAST(as_of AS STRING), round(achievement_rate, 4) FROM delta.`" + location + "`" + wuxingGdp).collectAsList());
+    assertSilverAsRebuilt(warehouse);
+    assertGoldAsComputedForEveryDate(warehouse, TestWarehouses.MID_TERM);
+  }
+
+  private double huzhouGdp2022(String progress) {
+    return spark.sql("SELECT round(achievement_rate, 4) FROM delta.`" + progress + "` WHERE plan_id = 'huzhou_14'"
+        + " AND region_code = '330500' AND indicator_code = 'gdp' AND as_of = DATE'2022-12-31'").first().getDouble(0);
+  }
+
+  /** silver.observation and its rows of silver.quarantine hold what checking every bronze row again gives. */
+  private void assertSilverAsRebuilt(Warehouse warehouse) {
+    Map<String, Dataset<Row>> bronze = Map.of("observation", spark.read().format("delta").load(warehouse.location("bronze", "observation")));
+    SilverStage.Result rebuilt = SilverStage.build(bronze, Set.of("observation"),
+        t -> spark.read().format("delta").load(warehouse.location("silver", t)), Map.of());
+    Dataset<Row> observation = spark.read().format("delta").load(warehouse.location("silver", "observation"));
+    assertEquals(0, rebuilt.tables().get("observation").exceptAll(observation).count(), "silver.observation lacks rows a rebuild gives");
+    assertEquals(0, observation.exceptAll(rebuilt.tables().get("observation")).count(), "silver.observation has rows a rebuild does not give");
+    Dataset<Row> quarantine = spark.read().format("delta").load(warehouse.location("silver", "quarantine"))
+        .where("table_name = 'observation'").drop("first_seen_at");
+    Dataset<Row> expected = rebuilt.quarantine().select(quarantine.columns()[0],
+        java.util.Arrays.copyOfRange(quarantine.columns(), 1, quarantine.columns().length));
+    assertEquals(0, expected.exceptAll(quarantine).count(), "silver.quarantine lacks problems a rebuild finds");
+    assertEquals(0, quarantine.exceptAll(expected).count(), "silver.quarantine has problems a rebuild does not find");
   }
 
   /** The dated gold tables hold, up to {@code asOf}, what computing every date from the warehouse's silver tables gives. */
