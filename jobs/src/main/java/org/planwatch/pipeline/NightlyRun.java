@@ -344,9 +344,12 @@ public final class NightlyRun {
   /** Whether a table was as the previous run left it before this run wrote it, for the tables asked. */
   private final Map<String, Boolean> leftAsPreviousRun = new java.util.HashMap<>();
 
-  /** A silver table kept as the previous run left it, read once from Delta. */
+  /**
+   * A silver table kept as the previous run left it, as Delta reads it: each use scans the columns it
+   * needs, which for tables of a million rows costs less than holding every column of every row.
+   */
   private Dataset<Row> readKept(String table) {
-    return spark.read().format("delta").load(tables.warehouse().location(Schemas.of("silver." + table))).localCheckpoint();
+    return readAsIs(Schemas.of("silver." + table));
   }
 
   /** The kept silver tables, all but {@code computed}, read once from Delta for gold (or taken from {@code read}). */
@@ -384,16 +387,18 @@ public final class NightlyRun {
         markKept(schema);
         continue;
       }
-      Dataset<Row> rows = silver.tables().get(table).localCheckpoint();
       Set<String> slices = silver.slices().get(table);
       if (slices == null) {
+        Dataset<Row> rows = silver.tables().get(table).localCheckpoint();
         record(tables.merge(schema, rows));
+        persisted.put(table, rows);
       } else {
-        // Checked by file: only the slices the changed rows reach are given to the write.
+        // Checked by file: only the slices the changed rows reach are computed and given to the write,
+        // and gold reads the table as written (the stored rows of the history are not held in memory).
         WriteScope reached = WriteScope.only(slices);
-        record(tables.merge(schema, reached.rowsOf(rows, schema), reached));
+        record(tables.merge(schema, reached.rowsOf(silver.tables().get(table), schema), reached));
+        persisted.put(table, readAsIs(schema));
       }
-      persisted.put(table, rows);
     }
     TableSchema quarantine = Schemas.of("silver.quarantine");
     List<Row> fileRows = new ArrayList<>();
@@ -484,8 +489,9 @@ public final class NightlyRun {
       BY_DATE_FROM_PROGRESS.forEach(this::markKept);
       return;
     }
+    // As Delta reads it: the tables by date scan the columns they need, not every column of the history.
     Dataset<Row> upToRunDate = spark.read().format("delta").load(progressAt)
-        .where(org.apache.spark.sql.functions.col("as_of").leq(lit(java.sql.Date.valueOf(settings.asOf())))).localCheckpoint();
+        .where(col("as_of").leq(lit(java.sql.Date.valueOf(settings.asOf()))));
     if (evaluationsReached.isPresent()) {
       LocalDate from = evaluationsReached.get().from();
       byDateFromProgress(silver, upToRunDate, from, WriteScope.between(from, settings.asOf()));
