@@ -344,12 +344,9 @@ public final class NightlyRun {
   /** Whether a table was as the previous run left it before this run wrote it, for the tables asked. */
   private final Map<String, Boolean> leftAsPreviousRun = new java.util.HashMap<>();
 
-  /**
-   * A silver table kept as the previous run left it, as Delta reads it: each use scans the columns it
-   * needs, which for tables of a million rows costs less than holding every column of every row.
-   */
+  /** A silver table kept as the previous run left it, read once from Delta (gold reads each several times). */
   private Dataset<Row> readKept(String table) {
-    return readAsIs(Schemas.of("silver." + table));
+    return readAsIs(Schemas.of("silver." + table)).localCheckpoint();
   }
 
   /** The kept silver tables, all but {@code computed}, read once from Delta for gold (or taken from {@code read}). */
@@ -393,11 +390,11 @@ public final class NightlyRun {
         record(tables.merge(schema, rows));
         persisted.put(table, rows);
       } else {
-        // Checked by file: only the slices the changed rows reach are computed and given to the write,
-        // and gold reads the table as written (the stored rows of the history are not held in memory).
+        // Checked by file: only the slices the changed rows reach are computed and given to the write;
+        // gold reads the table as written, once.
         WriteScope reached = WriteScope.only(slices);
         record(tables.merge(schema, reached.rowsOf(silver.tables().get(table), schema), reached));
-        persisted.put(table, readAsIs(schema));
+        persisted.put(table, readAsIs(schema).localCheckpoint());
       }
     }
     TableSchema quarantine = Schemas.of("silver.quarantine");
@@ -489,9 +486,8 @@ public final class NightlyRun {
       BY_DATE_FROM_PROGRESS.forEach(this::markKept);
       return;
     }
-    // As Delta reads it: the tables by date scan the columns they need, not every column of the history.
     Dataset<Row> upToRunDate = spark.read().format("delta").load(progressAt)
-        .where(col("as_of").leq(lit(java.sql.Date.valueOf(settings.asOf()))));
+        .where(col("as_of").leq(lit(java.sql.Date.valueOf(settings.asOf())))).localCheckpoint();
     if (evaluationsReached.isPresent()) {
       LocalDate from = evaluationsReached.get().from();
       byDateFromProgress(silver, upToRunDate, from, WriteScope.between(from, settings.asOf()));
