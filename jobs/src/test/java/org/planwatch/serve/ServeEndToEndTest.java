@@ -43,7 +43,7 @@ import org.planwatch.testing.TestWarehouses;
  * metastore) and writes the same gold rows as a local run, {@code planwatch serve} serves it, a BI client connects with the
  * Hive JDBC driver, and while the server is up a second nightly run with a revised figure and a
  * {@code planwatch sql} work on the same metastore; the client sees the new figure on its next query,
- * through the same connection. Then every notebook runs through beeline against the server.
+ * through the same connection. Then every notebook runs through beeline against the server, all at once.
  *
  * <p>The client is hive-jdbc 2.3.9, the driver Spark 3.5.4's Thrift server is built and tested with (it
  * comes with spark-hive-thriftserver, so it shares Spark's Hive jars without a clash).
@@ -72,11 +72,12 @@ class ServeEndToEndTest {
       assertEquals(0, firstRun.waitFor(RUN), firstRun.tail());
       assertTrue(cluster.executorsLaunched() > 0, "the run's tasks ran on the cluster's executors");
     }
-    assertSameGoldAsALocalRun(warehouse);
 
     int port = MetastoreServer.freePort();
     ChildProcess serve = planwatch(work, "serve", "serve", "--warehouse", warehouse.toString(), "--port", Integer.toString(port));
     try {
+      // While the server starts (it reads the metastore, not the files compared here).
+      assertSameGoldAsALocalRun(warehouse);
       serve.awaitOutput("planwatch serve: listening on jdbc:hive2://127.0.0.1:" + port, Duration.ofMinutes(10));
       assertTrue(Files.exists(warehouse.resolve(MetastoreServer.ADDRESS_FILE)), "the server advertises the shared metastore");
 
@@ -121,14 +122,14 @@ class ServeEndToEndTest {
             "FROM gold.indicator_progress", "FROM gold.indicator_progress VERSION AS OF " + firstVersion(bi))), STORED);
       }
 
-      // planwatch sql works beside the server too (it is a client of the shared metastore).
+      // planwatch sql works beside the server too (it is a client of the shared metastore), while
+      // statisticians run the notebooks through the server.
       ChildProcess sql = planwatch(work, "sql", "sql", "--warehouse", warehouse.toString(), "--format", "csv",
           "-e", "SELECT indicator_code, achievement_percent FROM bi.fact_progress WHERE plan_id = 'huzhou_14'"
               + " AND indicator_code = 'gdp' AND as_of = DATE'2022-12-31'");
+      runNotebooks(work, port);
       assertEquals(0, sql.waitFor(RUN), sql.tail());
       assertTrue(sql.output().contains("indicator_code,achievement_percent\ngdp,38.9\n"), sql.tail());
-
-      runNotebooks(work, port);
     } finally {
       if (serve.isAlive()) {
         serve.stop(Duration.ofMinutes(2));
@@ -164,12 +165,18 @@ class ServeEndToEndTest {
       notebooks = files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
     }
     assertEquals(3, notebooks.size(), notebooks.toString());
+    // Three statisticians at once: one session each on the server.
+    Map<Path, ChildProcess> sessions = new LinkedHashMap<>();
     for (Path notebook : notebooks) {
       String name = notebook.getFileName().toString().replace(".sql", "");
-      ChildProcess beeline = ChildProcess.start(work, "beeline-" + name, Map.of(),
+      sessions.put(notebook, ChildProcess.start(work, "beeline-" + name, Map.of(),
           Stream.concat(Stream.of("-Xmx512m"), ChildProcess.LIGHT_JVM.stream()).toList(), "org.apache.hive.beeline.BeeLine",
           "-u", "jdbc:hive2://127.0.0.1:" + port + "/default", "-n", "statistician",
-          "--outputformat=table", "--showHeader=true", "-f", notebook.toString());
+          "--outputformat=table", "--showHeader=true", "-f", notebook.toString()));
+    }
+    for (Map.Entry<Path, ChildProcess> session : sessions.entrySet()) {
+      Path notebook = session.getKey();
+      ChildProcess beeline = session.getValue();
       assertEquals(0, beeline.waitFor(Duration.ofMinutes(10)), beeline.tail());
       String output = beeline.output();
       assertFalse(output.contains("Error:"), beeline.tail());
