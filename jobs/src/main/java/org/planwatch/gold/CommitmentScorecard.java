@@ -36,13 +36,21 @@ public final class CommitmentScorecard {
 
   static final List<String> COMMITMENT_KEY = List.of("year", "department_zh", "item_seq");
 
+  /**
+   * The silver tables {@link #build} reads. No actual, evaluation or date enters the scorecard, so a run
+   * that kept these two keeps it too ({@code NightlyRun}).
+   */
+  public static final List<String> READS = List.of("commitment", "commitment_quantity");
+
   private CommitmentScorecard() {}
 
   /** @param silver valid silver tables by unqualified name */
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver) {
-    Dataset<Row> verdicts = perCommitment(silver.get("commitment"), silver.get("commitment_quantity"));
+    Dataset<Row> commitments = silver.get(READS.get(0));
+    Dataset<Row> quantities = silver.get(READS.get(1));
+    Dataset<Row> verdicts = perCommitment(commitments, quantities);
     Dataset<Row> rates =
-        silver.get("commitment_quantity").where(col("role").equalTo(QuantityRole.COMPLETION_RATE.code()))
+        quantities.where(col("role").equalTo(QuantityRole.COMPLETION_RATE.code()))
             .groupBy("year", "department_zh")
             .agg(min("value").as("completion_rate_min"), expr("percentile(value, 0.5)").as("completion_rate_median"),
                 max("value").as("completion_rate_max"));

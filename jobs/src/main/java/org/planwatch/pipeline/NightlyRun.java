@@ -104,7 +104,8 @@ public final class NightlyRun {
    *   <li>the silver tables: every bronze table was kept (silver validates tables against each other);
    *   <li>the gold tables: the silver tables were kept, and the evaluation date is the previous run's or
    *       moved over no dated row ({@link #noRowDatedBetween}): a nightly run with the default --as-of
-   *       (today) on unchanged inputs keeps them too.
+   *       (today) on unchanged inputs keeps them too; gold.commitment_scorecard, which reads the
+   *       departments' commitments only, whenever those were kept.
    * </ul>
    * When gold is not kept but only silver.observation's rows changed, the dated gold tables are computed
    * for the dates the change reaches only ({@link #goldFrom}).
@@ -452,8 +453,23 @@ public final class NightlyRun {
     Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
     // Not by date, and cheap: computed whole (published reconciliation reads actuals of every date).
     record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress)));
-    record(tables.merge(CommitmentScorecard.SCHEMA, CommitmentScorecard.build(silver)));
+    if (keptWithWhatItReads(CommitmentScorecard.SCHEMA, CommitmentScorecard.READS)) {
+      LOG.info("{}: silver.{} kept: kept as run {} left it", CommitmentScorecard.SCHEMA, CommitmentScorecard.READS, previous.runId());
+      markKept(CommitmentScorecard.SCHEMA);
+    } else {
+      record(tables.merge(CommitmentScorecard.SCHEMA, CommitmentScorecard.build(silver)));
+    }
     record(tables.merge(CommitmentIndicatorLink.SCHEMA, CommitmentIndicatorLink.build(silver, allProgress, settings.asOf())));
+  }
+
+  /**
+   * Whether a gold table that reads only {@code silverReads}, and not the evaluation date, is kept: this run
+   * kept those silver tables, the code and settings are the previous run's, and the table is as it left it.
+   */
+  private boolean keptWithWhatItReads(TableSchema table, List<String> silverReads) {
+    return previous != null && sameCodeAndSettings() && previous.tables().containsKey(table.qualifiedName())
+        && silverReads.stream().allMatch(t -> summary.reused().contains("silver." + t))
+        && asPreviousRunLeftIt(table);
   }
 
   /** The dated gold tables computed for every date up to the run date. */
