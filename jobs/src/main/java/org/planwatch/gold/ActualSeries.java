@@ -242,6 +242,11 @@ final class ActualSeries {
     return rows.join(other.select(renamed).distinct(), on, "left_anti");
   }
 
+  /** The {@link #KEYS} as columns, for selecting a target's key. */
+  static Column[] keyColumns() {
+    return KEYS.stream().map(c -> col(c)).toArray(Column[]::new);
+  }
+
   static scala.collection.Seq<String> scala(List<String> columns) {
     return scala.collection.JavaConverters.asScalaBuffer(columns).toSeq();
   }

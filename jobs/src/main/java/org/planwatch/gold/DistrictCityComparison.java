@@ -3,7 +3,6 @@ package org.planwatch.gold;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
@@ -100,7 +99,7 @@ public final class DistrictCityComparison {
             .union(pairs.select(col("city_plan_id"), col("district_plan_id").as("_member")))
             .distinct();
     Dataset<Row> dates =
-        plansOfCity.join(datesFrom(progress, from).select(col("plan_id"), col("as_of")).distinct(), col("_member").equalTo(col("plan_id")))
+        plansOfCity.join(ReachedDates.rowsFrom(progress, from).select(col("plan_id"), col("as_of")).distinct(), col("_member").equalTo(col("plan_id")))
             .select(col("city_plan_id").as("_dates_city_plan"), col("as_of"))
             .distinct();
     return pairs.join(dates, col("city_plan_id").equalTo(col("_dates_city_plan"))).drop("_dates_city_plan");
@@ -157,11 +156,6 @@ public final class DistrictCityComparison {
     }
     return LatestEvaluation.upTo(withStatic, List.of(planId, region, indicator), "as_of",
         evaluations, List.of("_lp", "_lr", "_li"), "_evaluated_at", carried);
-  }
-
-  /** The rows dated {@code from} or later; all of them for null. */
-  static Dataset<Row> datesFrom(Dataset<Row> rows, LocalDate from) {
-    return from == null ? rows : rows.where(col("as_of").geq(lit(java.sql.Date.valueOf(from))));
   }
 
   /** The schema's columns, cast, doubles rounded to 10 decimals as in gold.indicator_progress. */

@@ -84,7 +84,7 @@ public final class IndicatorProgress {
     Column earlier = col("as_of").lt(lit(Date.valueOf(from)));
     Column isPlaceholder = col("actual_period_end").isNull();
     // Evaluations before the dates reached are as stored; they decide, with tonight's, whether a target still needs a placeholder.
-    Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(ActualSeries.KEYS.stream().map(c -> col(c)).toArray(Column[]::new));
+    Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(ActualSeries.keyColumns());
     Dataset<Row> rows = build(silver, reached.asOf(), settings, open, from, evaluatedBefore);
     Column openTarget = col("_open").isNotNull();
     Dataset<Row> openKeys = open.select(col("plan_id").as("_op"), col("region_code").as("_or"), col("indicator_code").as("_oi"), lit(true).as("_open"));
@@ -135,7 +135,7 @@ public final class IndicatorProgress {
             .drop("_ep", "_ea");
     evaluated = withProvince(evaluated, silver.get("region"), silver.get("observation"));
 
-    Dataset<Row> evaluatedKeys = evaluated.select(ActualSeries.KEYS.stream().map(c -> col(c)).toArray(Column[]::new));
+    Dataset<Row> evaluatedKeys = evaluated.select(ActualSeries.keyColumns());
     if (evaluatedBefore != null) {
       evaluatedKeys = evaluatedKeys.unionByName(evaluatedBefore);
     }

@@ -1,8 +1,13 @@
 package org.planwatch.gold;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The evaluation dates a change reaches, from {@code from} up to the run date {@code asOf}: the gold
@@ -40,6 +45,11 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
       from = Optional.of(from.filter(d -> d.isBefore(moved)).orElse(moved));
     }
     return from.map(d -> new ReachedDates(d, asOf));
+  }
+
+  /** The evaluations ({@code as_of}) dated {@code from} or later; all of them for null. */
+  static Dataset<Row> rowsFrom(Dataset<Row> evaluations, LocalDate from) {
+    return from == null ? evaluations : evaluations.where(col("as_of").geq(lit(java.sql.Date.valueOf(from))));
   }
 
   @Override

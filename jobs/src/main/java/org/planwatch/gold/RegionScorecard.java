@@ -53,7 +53,7 @@ public final class RegionScorecard {
     Dataset<Row> plan =
         silver.get("plan").select(col("plan_id").as("_pp"), make_date(col("base_year"), lit(12), lit(31)).as("_from"),
             make_date(col("period_end_year"), lit(12), lit(31)).as("_to"));
-    Dataset<Row> dates = DistrictCityComparison.datesFrom(progress, from).select(col("as_of")).distinct();
+    Dataset<Row> dates = ReachedDates.rowsFrom(progress, from).select(col("as_of")).distinct();
     Dataset<Row> grid =
         targets.join(broadcast(plan), col("plan_id").equalTo(col("_pp")))
             .join(dates, col("as_of").between(col("_from"), col("_to")))

@@ -431,9 +431,9 @@ public final class NightlyRun {
       List.of(DistrictCityComparison.SCHEMA, PlanConsistency.SCHEMA, RegionScorecard.SCHEMA);
 
   /** Every gold table, in the order they are written. */
-  private static final List<TableSchema> GOLD_TABLES =
-      List.of(IndicatorProgress.SCHEMA, DistrictCityComparison.SCHEMA, PlanConsistency.SCHEMA, RegionScorecard.SCHEMA,
-          PublishedReconciliation.SCHEMA, CommitmentScorecard.SCHEMA, CommitmentIndicatorLink.SCHEMA);
+  private static final List<TableSchema> GOLD_TABLES = java.util.stream.Stream.of(
+      List.of(IndicatorProgress.SCHEMA), BY_DATE_FROM_PROGRESS,
+      List.of(PublishedReconciliation.SCHEMA, CommitmentScorecard.SCHEMA, CommitmentIndicatorLink.SCHEMA)).flatMap(List::stream).toList();
 
   private void gold(Map<String, Dataset<Row>> silver) {
     EvaluationSettings evaluation = EvaluationSettings.from(key -> spark.conf().get(key, null));
