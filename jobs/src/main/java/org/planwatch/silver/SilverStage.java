@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
@@ -41,27 +42,33 @@ public final class SilverStage {
    * against or derived from. A table read but not listed here is refused while building ({@link
    * #valid}), so this stays the one statement of what a change of one table reaches.
    */
-  public static final Map<String, List<String>> READS = reads();
+  public static final Map<String, List<String>> READS;
   /** The bronze tables a silver table reads besides (or instead of) its own. */
   private static final Map<String, List<String>> BRONZE_READS =
       Map.of("plan_revision", List.of("plan_revision", "plan_target"), "commitment_quantity", List.of());
 
-  private static Map<String, List<String>> reads() {
+  /** A silver table, the silver tables it reads, and how it is built. */
+  private record Builder(String table, List<String> reads, Consumer<SilverStage> build) {}
+
+  private static final List<Builder> BUILDERS = List.of(
+      new Builder("region", List.of(), SilverStage::region),
+      new Builder("plan", List.of("region"), SilverStage::plan),
+      new Builder("indicator", List.of("plan"), SilverStage::indicator),
+      new Builder("plan_revision", List.of("plan", "indicator"), SilverStage::planRevision),
+      new Builder("plan_target", List.of("plan", "indicator", "plan_revision"), SilverStage::planTarget),
+      new Builder("observation", List.of("region", "indicator"), SilverStage::observation),
+      new Builder("published_evaluation", List.of("plan", "indicator"), SilverStage::publishedEvaluation),
+      new Builder("published_figure", List.of("plan", "indicator"), SilverStage::publishedFigure),
+      new Builder("reconciliation_note", List.of("indicator"), SilverStage::reconciliationNote),
+      new Builder("indicator_crosswalk", List.of("plan", "indicator", "region"), SilverStage::indicatorCrosswalk),
+      new Builder("commitment", List.of(), SilverStage::commitment),
+      new Builder("commitment_quantity", List.of("commitment"), SilverStage::commitmentQuantity),
+      new Builder("commitment_link", List.of("commitment", "indicator"), SilverStage::commitmentLink));
+
+  static {
     Map<String, List<String>> reads = new LinkedHashMap<>();
-    reads.put("region", List.of());
-    reads.put("plan", List.of("region"));
-    reads.put("indicator", List.of("plan"));
-    reads.put("plan_revision", List.of("plan", "indicator"));
-    reads.put("plan_target", List.of("plan", "indicator", "plan_revision"));
-    reads.put("observation", List.of("region", "indicator"));
-    reads.put("published_evaluation", List.of("plan", "indicator"));
-    reads.put("published_figure", List.of("plan", "indicator"));
-    reads.put("reconciliation_note", List.of("indicator"));
-    reads.put("indicator_crosswalk", List.of("plan", "indicator", "region"));
-    reads.put("commitment", List.of());
-    reads.put("commitment_quantity", List.of("commitment"));
-    reads.put("commitment_link", List.of("commitment", "indicator"));
-    return Collections.unmodifiableMap(reads);
+    BUILDERS.forEach(b -> reads.put(b.table(), b.reads()));
+    READS = Collections.unmodifiableMap(reads);
   }
 
   /**
@@ -108,6 +115,7 @@ public final class SilverStage {
   private final List<Dataset<Row>> quarantined = new ArrayList<>();
   /** The table being built: what it reads must be declared in {@link #READS}. */
   private String building;
+  private Checked targetsTyped;
 
   private SilverStage(Map<String, Dataset<Row>> bronze, Set<String> computed,
       Function<String, Dataset<Row>> stored, Map<String, FileChange> byFile) {
@@ -141,29 +149,12 @@ public final class SilverStage {
   public static Result build(Map<String, Dataset<Row>> bronze, Set<String> computed,
       Function<String, Dataset<Row>> stored, Map<String, FileChange> byFile) {
     SilverStage stage = new SilverStage(bronze, computed, stored, byFile);
-    Map<String, Runnable> builders = new LinkedHashMap<>();
-    builders.put("region", stage::region);
-    builders.put("plan", stage::plan);
-    builders.put("indicator", stage::indicator);
-    builders.put("plan_revision", stage::planRevision);
-    builders.put("plan_target", stage::planTarget);
-    builders.put("observation", stage::observation);
-    builders.put("published_evaluation", stage::publishedEvaluation);
-    builders.put("published_figure", stage::publishedFigure);
-    builders.put("reconciliation_note", stage::reconciliationNote);
-    builders.put("indicator_crosswalk", stage::indicatorCrosswalk);
-    builders.put("commitment", stage::commitment);
-    builders.put("commitment_quantity", stage::commitmentQuantity);
-    builders.put("commitment_link", stage::commitmentLink);
-    if (!builders.keySet().equals(READS.keySet())) {
-      throw new IllegalStateException("SilverStage.READS lists " + READS.keySet() + ", the builders " + builders.keySet());
-    }
-    builders.forEach((table, builder) -> {
-      if (computed.contains(table)) {
-        stage.building = table;
-        builder.run();
+    for (Builder builder : BUILDERS) {
+      if (computed.contains(builder.table())) {
+        stage.building = builder.table();
+        builder.build().accept(stage);
       }
-    });
+    }
     Dataset<Row> quarantine = stage.quarantined.stream().reduce(Dataset::unionByName).orElse(null);
     return new Result(stage.valid, quarantine, stage.slices);
   }
@@ -179,8 +170,6 @@ public final class SilverStage {
     }
     return targetsTyped;
   }
-
-  private Checked targetsTyped;
 
   private Checked typed(String table, Dataset<Row> rows) {
     return Typing.typed(rows, Schemas.of("bronze." + table), Schemas.of("silver." + table));
