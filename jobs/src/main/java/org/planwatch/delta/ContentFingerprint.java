@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Columns;
 
 /**
  * Order-independent digests of the rows a write puts into a table, one per slice of the table
@@ -64,7 +65,7 @@ final class ContentFingerprint {
   static ContentFingerprint of(Dataset<Row> rows, TableSchema table) {
     List<String> hashed = new ArrayList<>(table.keys());
     hashed.addAll(table.valueColumns());
-    Column[] columns = hashed.stream().map(c -> col(c)).toArray(Column[]::new);
+    Column[] columns = Columns.of(hashed);
     // Sums as decimals: no overflow, and two independent hashes make a collision negligible.
     Column[] aggregates = {
         count(lit(1)), sum(xxhash64(columns).cast("decimal(38,0)")), sum(hash(columns).cast("decimal(38,0)"))};

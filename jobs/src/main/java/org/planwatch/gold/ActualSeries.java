@@ -32,6 +32,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.planwatch.rules.TargetKind;
+import org.planwatch.spark.Columns;
 
 /**
  * Which figure stands for "the actual" of a target at each date, by kind of target:
@@ -69,7 +70,7 @@ final class ActualSeries {
     Dataset<Row> r = region.select(col("region_code"), col("name_zh").as("region_name_zh"), col("name_en").as("region_name_en"));
     return planTarget
         .join(p, "plan_id")
-        .join(i, scala(List.of("plan_id", "indicator_code")))
+        .join(i, Columns.seq(List.of("plan_id", "indicator_code")))
         .join(r, "region_code")
         .withColumn("plan_start", make_date(col("period_start_year"), lit(1), lit(1)))
         .withColumn("plan_years", col("period_end_year").minus(col("period_start_year")).plus(1))
@@ -93,7 +94,7 @@ final class ActualSeries {
         when(col("scope_revised"), when(scope.equalTo("new"), 0).otherwise(1)).otherwise(when(scope.equalTo("as_published"), 0).otherwise(1));
     return observation
         .where(col("period_end").leq(lit(Date.valueOf(asOf))))
-        .join(t, scala(List.of("region_code", "indicator_code")))
+        .join(t, Columns.seq(List.of("region_code", "indicator_code")))
         .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))).and(acceptable))
         .withColumn("full_year", fullYear(col("period_start"), col("period_end")))
         .withColumn("scope_rank", scopeRank);
@@ -176,7 +177,7 @@ final class ActualSeries {
     WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> sums =
-        levels.where(col("full_year")).join(cumulativeTargets, scala(KEYS))
+        levels.where(col("full_year")).join(cumulativeTargets, Columns.seq(KEYS))
             .withColumn("_sum", sum(col("level")).over(running))
             .withColumn("_years", count(lit(1)).over(running))
             .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)))
@@ -242,12 +243,4 @@ final class ActualSeries {
     return rows.join(other.select(renamed).distinct(), on, "left_anti");
   }
 
-  /** The {@link #KEYS} as columns, for selecting a target's key. */
-  static Column[] keyColumns() {
-    return KEYS.stream().map(c -> col(c)).toArray(Column[]::new);
-  }
-
-  static scala.collection.Seq<String> scala(List<String> columns) {
-    return scala.collection.JavaConverters.asScalaBuffer(columns).toSeq();
-  }
 }

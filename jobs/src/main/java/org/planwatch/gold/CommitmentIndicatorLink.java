@@ -17,6 +17,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.planwatch.rules.Vocabulary.CommitmentField;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Columns;
 
 /**
  * gold.commitment_indicator_link: each curated link (silver.commitment_link) with the commitment, the
@@ -48,7 +49,7 @@ public final class CommitmentIndicatorLink {
             .otherwise(expr("instr(item_zh, evidence_text)"));
     Dataset<Row> links =
         silver.get("commitment_link")
-            .join(commitments, ActualSeries.scala(CommitmentScorecard.COMMITMENT_KEY))
+            .join(commitments, Columns.seq(CommitmentScorecard.COMMITMENT_KEY))
             .withColumn("evidence_field", field)
             .withColumn("_evidence_start", start);
 

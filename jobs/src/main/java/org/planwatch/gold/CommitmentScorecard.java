@@ -19,6 +19,7 @@ import org.planwatch.rules.Vocabulary.QuantityBound;
 import org.planwatch.rules.Vocabulary.QuantityRole;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Columns;
 
 /**
  * gold.commitment_scorecard: per department and year, from silver.commitment and the quantities
@@ -74,7 +75,7 @@ public final class CommitmentScorecard {
                 sum(when(met.and(col("rates").gt(0)), 1).otherwise(0)).as("met_by_completion_rate"),
                 sum(when(col("outcome").equalTo("not_met"), 1).otherwise(0)).as("commitments_not_met"),
                 sum(when(col("outcome").equalTo("unclear"), 1).otherwise(0)).as("commitments_unclear"))
-            .join(rates, ActualSeries.scala(List.of("year", "department_zh")), "left");
+            .join(rates, Columns.seq(List.of("year", "department_zh")), "left");
     return card.select(SCHEMA.columnNames().stream().map(c -> col(c).cast(SCHEMA.field(c).dataType()).as(c)).toArray(Column[]::new));
   }
 
@@ -87,7 +88,7 @@ public final class CommitmentScorecard {
     Column isAchieved = col("role").equalTo(QuantityRole.ACHIEVED.code());
     Column isRate = col("role").equalTo(QuantityRole.COMPLETION_RATE.code());
     Dataset<Row> counts =
-        quantities.groupBy(keyColumns(COMMITMENT_KEY))
+        quantities.groupBy(Columns.of(COMMITMENT_KEY))
             .agg(
                 sum(when(col("role").notEqual(QuantityRole.THRESHOLD.code()), 1).otherwise(0)).as("quantities"),
                 sum(when(isTarget, 1).otherwise(0)).as("targets"),
@@ -103,14 +104,14 @@ public final class CommitmentScorecard {
         when(col("target_bound").equalTo(QuantityBound.AT_MOST.code()), col("achieved_value").leq(col("target_value")))
             .otherwise(col("achieved_value").geq(col("target_value")));
     Dataset<Row> pairs =
-        targets.join(achieved, ActualSeries.scala(List.of("year", "department_zh", "item_seq", "unit", "label_zh")))
-            .groupBy(keyColumns(COMMITMENT_KEY))
+        targets.join(achieved, Columns.seq(List.of("year", "department_zh", "item_seq", "unit", "label_zh")))
+            .groupBy(Columns.of(COMMITMENT_KEY))
             .agg(count(lit(1)).as("pairs"), sum(when(pairMet, 0).otherwise(1)).as("pairs_failed"));
     Column zero = lit(0);
     Dataset<Row> joined =
         commitments
-            .join(counts, ActualSeries.scala(COMMITMENT_KEY), "left")
-            .join(pairs, ActualSeries.scala(COMMITMENT_KEY), "left");
+            .join(counts, Columns.seq(COMMITMENT_KEY), "left")
+            .join(pairs, Columns.seq(COMMITMENT_KEY), "left");
     for (String c : List.of("quantities", "targets", "achieved", "rates", "rates_below_100", "pairs", "pairs_failed")) {
       joined = joined.withColumn(c, coalesce(col(c), zero));
     }
@@ -120,9 +121,5 @@ public final class CommitmentScorecard {
             .when(col("pairs").gt(0).or(col("rates").gt(0)), lit("met"))
             .otherwise(lit("unclear"));
     return joined.withColumn("outcome", outcome);
-  }
-
-  private static Column[] keyColumns(List<String> columns) {
-    return columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 }

@@ -35,6 +35,7 @@ import org.planwatch.rules.ProgressRating;
 import org.planwatch.rules.TargetKind;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Columns;
 
 /**
  * gold.indicator_progress: one row per plan, region, indicator and date with an actual, composed
@@ -84,7 +85,7 @@ public final class IndicatorProgress {
     Column earlier = col("as_of").lt(lit(Date.valueOf(from)));
     Column isPlaceholder = col("actual_period_end").isNull();
     // Evaluations before the dates reached are as stored; they decide, with tonight's, whether a target still needs a placeholder.
-    Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(ActualSeries.keyColumns());
+    Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(Columns.of(ActualSeries.KEYS));
     Dataset<Row> rows = build(silver, reached.asOf(), settings, open, from, evaluatedBefore);
     Column openTarget = col("_open").isNotNull();
     Dataset<Row> openKeys = open.select(col("plan_id").as("_op"), col("region_code").as("_or"), col("indicator_code").as("_oi"), lit(true).as("_open"));
@@ -92,7 +93,7 @@ public final class IndicatorProgress {
         stored.where(col("as_of").isin(baseDates.stream().map(Date::valueOf).toArray()))
             .join(openKeys, col("plan_id").equalTo(col("_op")).and(col("region_code").equalTo(col("_or"))).and(col("indicator_code").equalTo(col("_oi"))), "left")
             .where(isPlaceholder.and(openTarget).unary_$bang())
-            .select(SCHEMA.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+            .select(Columns.of(SCHEMA.columnNames()));
     return new Recomputed(rows.unionByName(storedBaseSlices), from, baseDates);
   }
 
@@ -109,7 +110,7 @@ public final class IndicatorProgress {
       points = points.where(col("as_of").geq(lit(Date.valueOf(from))));
     }
 
-    Dataset<Row> withTime = withColumns(targets.join(points, ActualSeries.scala(ActualSeries.KEYS)), ProgressFormulas.time());
+    Dataset<Row> withTime = withColumns(targets.join(points, Columns.seq(ActualSeries.KEYS)), ProgressFormulas.time());
     Column fullYearDate = month(col("as_of")).equalTo(12).and(dayofmonth(col("as_of")).equalTo(31));
     // Growth of the indicator over the same span as GDP's: since the base at a year end, year on year for a part year.
     Column growth =
@@ -135,7 +136,7 @@ public final class IndicatorProgress {
             .drop("_ep", "_ea");
     evaluated = withProvince(evaluated, silver.get("region"), silver.get("observation"));
 
-    Dataset<Row> evaluatedKeys = evaluated.select(ActualSeries.keyColumns());
+    Dataset<Row> evaluatedKeys = evaluated.select(Columns.of(ActualSeries.KEYS));
     if (evaluatedBefore != null) {
       evaluatedKeys = evaluatedKeys.unionByName(evaluatedBefore);
     }
@@ -211,7 +212,7 @@ public final class IndicatorProgress {
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))
             .join(targets.select(col("plan_id"), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end")),
-                ActualSeries.scala(List.of("region_code", "indicator_code")))
+                Columns.seq(List.of("region_code", "indicator_code")))
             .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))));
     Column label = concat(col("value_kind"), lit(" "), col("period_label"),
         when(col("statistical_scope").notEqual("as_published"), concat(lit(" ("), col("statistical_scope"), lit(" scope)"))).otherwise(lit("")));
@@ -230,7 +231,7 @@ public final class IndicatorProgress {
             .otherwise(format_string("the figures available (%s) do not fit a %s target, which needs %s",
                 col("_available"), col("target_kind"), needs()));
     Dataset<Row> rows =
-        missing.join(summary, ActualSeries.scala(ActualSeries.KEYS), "left")
+        missing.join(summary, Columns.seq(ActualSeries.KEYS), "left")
             .withColumn("placeholder_reason", reason)
             .withColumn("as_of", col("base_end"));
     for (String c : List.of("level", "cumulative", "factor", "yoy_growth", "growth_x", "growth_ref", "province_value")) {

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.planwatch.bronze.FileProblem;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Columns;
 
 /**
  * A silver table checked again for the input files that changed only, when nothing it is checked
@@ -48,12 +49,12 @@ final class ChangedFiles {
     List<String> keys = silver.keys();
     Dataset<Row> quarantined = storedQuarantine.where(col("table_name").equalTo(silver.table())
         .and(not(col("field").isin(FileProblem.FILE_FIELDS.toArray()))).and(not(inChanged)));
-    Dataset<Row> duplicates = quarantined.where(col("reason").startsWith(Checked.DUPLICATE)).select(lines()).distinct();
+    Dataset<Row> duplicates = quarantined.where(col("reason").startsWith(Checked.DUPLICATE)).select(Columns.of(LINE)).distinct();
     Dataset<Row> changedRows = bronze.where(inChanged);
     Dataset<Row> firstKeys = typedKeys.apply(changedRows.unionByName(onLines(bronze, duplicates, "left_semi")))
-        .select(keys.stream().map(c -> col(c)).toArray(Column[]::new)).distinct();
+        .select(Columns.of(keys)).distinct();
     Dataset<Row> unchangedValid = storedValid.where(not(inChanged));
-    Dataset<Row> collisions = unchangedValid.join(firstKeys, scala(keys), "left_semi").select(lines());
+    Dataset<Row> collisions = unchangedValid.join(firstKeys, Columns.seq(keys), "left_semi").select(Columns.of(LINE));
     Dataset<Row> again = duplicates.unionByName(collisions).distinct().localCheckpoint();
     return new Selection(
         changedRows.unionByName(onLines(bronze, again, "left_semi")),
@@ -75,13 +76,5 @@ final class ChangedFiles {
     Dataset<Row> renamed = lines.select(col("input_file").as("_line_file"), col("input_line").as("_line"));
     Column on = rows.col("input_file").equalTo(col("_line_file")).and(rows.col("input_line").equalTo(col("_line")));
     return rows.join(renamed, on, how);
-  }
-
-  private static Column[] lines() {
-    return LINE.stream().map(c -> col(c)).toArray(Column[]::new);
-  }
-
-  private static scala.collection.Seq<String> scala(List<String> columns) {
-    return scala.collection.JavaConverters.asScalaBuffer(columns).toSeq();
   }
 }
