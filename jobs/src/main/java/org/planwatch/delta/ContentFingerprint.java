@@ -173,7 +173,7 @@ final class ContentFingerprint {
    * digests (a write by hand), or none did.
    */
   Optional<ContentFingerprint> storedIn(SparkSession spark, String location) {
-    return lastRecorded(spark, location).flatMap(ContentFingerprint::parse)
+    return lastRecorded(spark, location)
         .filter(stored -> stored.columns.equals(columns) && Objects.equals(stored.slice, slice));
   }
 
@@ -182,19 +182,12 @@ final class ContentFingerprint {
    * describe the table's rows (a commit since changed rows without recording them, or none did).
    */
   static Optional<Set<String>> recordedSlices(SparkSession spark, String location) {
-    return lastRecorded(spark, location).flatMap(ContentFingerprint::parse).map(ContentFingerprint::slices);
+    return lastRecorded(spark, location).map(ContentFingerprint::slices);
   }
 
-  private static Optional<String> lastRecorded(SparkSession spark, String location) {
-    for (Commit commit : recentCommits(spark, location, HISTORY_DEPTH)) {
-      if (commit.userMetadata() != null && commit.userMetadata().startsWith(PREFIX)) {
-        return Optional.of(commit.userMetadata());
-      }
-      if (!CONTENT_PRESERVING.contains(commit.operation())) {
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
+  /** The digests describing the table's rows now (see {@link #recordedAmong}). */
+  private static Optional<ContentFingerprint> lastRecorded(SparkSession spark, String location) {
+    return recordedAmong(recentCommits(spark, location, HISTORY_DEPTH), Long.MAX_VALUE);
   }
 
   /** A commit as its log entry describes it. */
