@@ -101,7 +101,8 @@ public final class NightlyRun {
    * <ul>
    *   <li>a bronze table: its input files (paths, sizes, SHA-256), the code and the settings are those
    *       of the previous run;
-   *   <li>the silver tables: every bronze table was kept (silver validates tables against each other);
+   *   <li>a silver table: the bronze tables it is built from were kept, and so was every silver table it
+   *       reads ({@link #silverReached});
    *   <li>the gold tables: the silver tables were kept, and the evaluation date is the previous run's or
    *       moved over no dated row ({@link #noRowDatedBetween}): a nightly run with the default --as-of
    *       (today) on unchanged inputs keeps them too; gold.commitment_scorecard, which reads the
@@ -199,7 +200,7 @@ public final class NightlyRun {
   /** A bronze table read from Delta for silver, which checkpoints it once when a silver table it feeds is computed. */
   private Dataset<Row> readBack(TableSchema schema) {
     readBack.add(schema.table());
-    return spark.read().format("delta").load(tables.warehouse().location(schema));
+    return readAsIs(schema);
   }
 
   private boolean sameCodeAndSettings() {
@@ -410,7 +411,7 @@ public final class NightlyRun {
     Dataset<Row> all = found.distinct().withColumn("first_seen_at", lit(now));
     if (computed.size() < SilverStage.READS.size()) {
       // The kept tables' problems as they are; every input's file problems were found again above.
-      Dataset<Row> stored = spark.read().format("delta").load(tables.warehouse().location(quarantine));
+      Dataset<Row> stored = readAsIs(quarantine);
       all = all.unionByName(stored.where(org.apache.spark.sql.functions.not(
           col("table_name").isin(computed.toArray()).or(col("field").isin(FileProblem.FILE_FIELDS.toArray())))));
     }
@@ -450,7 +451,7 @@ public final class NightlyRun {
     } else {
       goldWhole(silver, evaluation);
     }
-    Dataset<Row> allProgress = spark.read().format("delta").load(tables.warehouse().location(IndicatorProgress.SCHEMA));
+    Dataset<Row> allProgress = readAsIs(IndicatorProgress.SCHEMA);
     // Not by date, and cheap: computed whole (published reconciliation reads actuals of every date).
     record(tables.merge(PublishedReconciliation.SCHEMA, PublishedReconciliation.build(silver, allProgress)));
     if (keptWithWhatItReads(CommitmentScorecard.SCHEMA, CommitmentScorecard.READS)) {
@@ -467,7 +468,7 @@ public final class NightlyRun {
    * kept those silver tables, the code and settings are the previous run's, and the table is as it left it.
    */
   private boolean keptWithWhatItReads(TableSchema table, List<String> silverReads) {
-    return previous != null && sameCodeAndSettings() && previous.tables().containsKey(table.qualifiedName())
+    return sameCodeAndSettings() && previous.tables().containsKey(table.qualifiedName())
         && silverReads.stream().allMatch(t -> summary.reused().contains("silver." + t))
         && asPreviousRunLeftIt(table);
   }
@@ -486,9 +487,7 @@ public final class NightlyRun {
    * other rows are those the previous run left, which the same silver rows would give again.
    */
   private void goldFrom(Map<String, Dataset<Row>> silver, EvaluationSettings evaluation, ReachedDates reached) {
-    String progressAt = tables.warehouse().location(IndicatorProgress.SCHEMA);
-    IndicatorProgress.Recomputed progress =
-        IndicatorProgress.buildFrom(silver, evaluation, reached, spark.read().format("delta").load(progressAt));
+    IndicatorProgress.Recomputed progress = IndicatorProgress.buildFrom(silver, evaluation, reached, readAsIs(IndicatorProgress.SCHEMA));
     WriteScope scope = WriteScope.between(progress.from(), settings.asOf()).andSlices(progress.baseDates());
     LOG.info("{}: only actuals changed since run {}; computing {} ({})", IndicatorProgress.SCHEMA, previous.runId(), reached, scope);
     // Checkpointed: the rows kept in the base dates' slices are read from the table the MERGE then writes.
@@ -502,7 +501,7 @@ public final class NightlyRun {
       BY_DATE_FROM_PROGRESS.forEach(this::markKept);
       return;
     }
-    Dataset<Row> upToRunDate = spark.read().format("delta").load(progressAt)
+    Dataset<Row> upToRunDate = readAsIs(IndicatorProgress.SCHEMA)
         .where(col("as_of").leq(lit(java.sql.Date.valueOf(settings.asOf())))).localCheckpoint();
     if (evaluationsReached.isPresent()) {
       LocalDate from = evaluationsReached.get().from();
