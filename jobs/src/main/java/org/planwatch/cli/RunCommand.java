@@ -1,12 +1,20 @@
 package org.planwatch.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.delta.DeltaTables;
@@ -14,7 +22,10 @@ import org.planwatch.delta.WriteResult;
 import org.planwatch.ops.JobRuns;
 import org.planwatch.ops.RunInputs;
 import org.planwatch.pipeline.PreviousRun;
+import org.planwatch.serve.RunService;
+import org.planwatch.spark.MetastoreMode;
 import org.planwatch.spark.Warehouse;
+import scala.collection.JavaConverters;
 import org.planwatch.ops.WarehouseLock;
 import org.planwatch.pipeline.NightlyRun;
 import org.planwatch.pipeline.RunSettings;
@@ -56,28 +67,44 @@ public final class RunCommand implements Callable<Integer> {
       description = "When another run holds the warehouse, wait up to SECONDS for it. Default: stop at once with exit code 5.")
   long waitForLock;
 
+  @Option(names = "--local",
+      description = "Run in this process even when planwatch serve serves this warehouse. Default: the serving process"
+          + " runs it (warm JVM and Spark session; docs/operations.md, Runs inside planwatch serve).")
+  boolean local;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     long start = System.nanoTime();
     // The JVM's own start time: start-up before main (class loading) counts in the total too.
     long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-    LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneId.of("Asia/Shanghai"));
-    String datasetsRoot = datasets.contains("://") ? datasets : Path.of(datasets).toAbsolutePath().normalize().toString();
-    JobRuns.Run run = new JobRuns.Run(UUID.randomUUID().toString(), "run", date, datasetsRoot, Instant.now());
+    RunRequest request = new RunRequest(UUID.randomUUID().toString(), asOf != null ? asOf : LocalDate.now(ZoneId.of("Asia/Shanghai")),
+        datasets.contains("://") ? datasets : Path.of(datasets).toAbsolutePath().normalize().toString(),
+        maxQuarantined, recompute, waitForLock, warehouse.metastoreMode(), warehouse.conf);
+    if (!local) {
+      try {
+        OptionalInt served = RunService.delegate(warehouse.warehouse(), request.fields(), System.out, System.err);
+        if (served.isPresent()) {
+          return served.getAsInt();
+        }
+      } catch (IOException e) {
+        System.err.println("planwatch: " + e.getMessage() + "; ops.job_runs shows how it ended");
+        return ExitCode.RUNTIME_FAILURE;
+      }
+    }
     WarehouseLock lock;
     try {
-      lock = WarehouseLock.acquire(warehouse.warehouse(), Duration.ofSeconds(waitForLock), "planwatch run " + run.runId() + " as of " + date);
+      lock = WarehouseLock.acquire(warehouse.warehouse(), Duration.ofSeconds(waitForLock), request.lockHolder());
     } catch (WarehouseLock.BusyException e) {
       System.err.println("planwatch: " + e.getMessage());
       return ExitCode.BUSY;
     }
     try (lock) {
-      SparkSession spark = warehouse.session("planwatch run " + date);
+      SparkSession spark = warehouse.session("planwatch run " + request.asOf());
       double sessionSeconds = (System.nanoTime() - start) / 1e9;
       try {
-        Outcome outcome = runLogged(spark, warehouse.warehouse(), run, maxQuarantined, recompute, lock.held());
-        print(System.out, outcome.summary(), run.asOf(), run.datasets(), (System.nanoTime() - start) / 1e9, sessionSeconds,
-            (System.currentTimeMillis() - jvmStart) / 1e3);
+        Outcome outcome = runLogged(spark, warehouse.warehouse(), request.run(), maxQuarantined, recompute, lock.held());
+        print(System.out, warehouse.warehouse(), outcome.summary(), request, (System.nanoTime() - start) / 1e9, sessionSeconds,
+            String.format("%.1f s since JVM start", (System.currentTimeMillis() - jvmStart) / 1e3));
         if (outcome.message() != null) {
           System.err.println("planwatch: " + outcome.message());
         }
@@ -85,6 +112,118 @@ public final class RunCommand implements Callable<Integer> {
       } finally {
         spark.stop();
       }
+    }
+  }
+
+  /** Runs in this JVM one after another: the warehouse lock is a file lock, which a JVM holds once. */
+  private static final ReentrantLock SERVED = new ReentrantLock();
+
+  /**
+   * A run handed over by {@code planwatch run} to this serving process ({@link RunService}): the same
+   * steps as a local run, in a new session of the serving Spark context. Declined when the client's
+   * metastore or settings differ from those the server started with (its results would differ).
+   *
+   * @param serverConf the --conf settings the server was started with
+   */
+  public static int served(SparkSession shared, Warehouse warehouse, MetastoreMode metastore, Map<String, String> serverConf,
+      Map<String, String> fields, PrintStream out, PrintStream err) {
+    long start = System.nanoTime();
+    RunRequest request = RunRequest.of(fields);
+    if (request.metastore() != metastore) {
+      throw new RunService.Declined("it serves the " + metastore.name().toLowerCase() + " metastore, not "
+          + request.metastore().name().toLowerCase());
+    }
+    if (!request.conf().equals(serverConf)) {
+      throw new RunService.Declined("its --conf settings " + serverConf + " are not this run's " + request.conf());
+    }
+    Instant deadline = Instant.now().plusSeconds(request.waitForLockSeconds());
+    try {
+      if (!SERVED.tryLock(request.waitForLockSeconds(), TimeUnit.SECONDS)) {
+        err.println("planwatch: warehouse " + warehouse + " is busy: planwatch serve is running another run"
+            + (request.waitForLockSeconds() == 0 ? "; try again later, or pass --wait-for-lock SECONDS to wait for it"
+                : "; waited " + request.waitForLockSeconds() + " s"));
+        return ExitCode.BUSY;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCode.BUSY;
+    }
+    try (WarehouseLock lock = WarehouseLock.acquire(warehouse,
+        Duration.between(Instant.now(), deadline).isNegative() ? Duration.ZERO : Duration.between(Instant.now(), deadline),
+        request.lockHolder() + " in planwatch serve")) {
+      SparkSession spark = shared.newSession();
+      Set<Integer> persistedBefore = new HashSet<>(JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet()
+          .stream().map(id -> (Integer) id).toList());
+      double sessionSeconds = (System.nanoTime() - start) / 1e9;
+      try {
+        Outcome outcome = runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), lock.held());
+        print(out, warehouse, outcome.summary(), request, (System.nanoTime() - start) / 1e9, sessionSeconds,
+            "in planwatch serve, pid " + ProcessHandle.current().pid());
+        if (outcome.message() != null) {
+          err.println("planwatch: " + outcome.message());
+        }
+        return outcome.exitCode();
+      } finally {
+        // The serving process outlives the run: its checkpoints would otherwise stay in memory until it ends.
+        JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).forEach((id, rdd) -> {
+          if (!persistedBefore.contains((Integer) id)) {
+            rdd.unpersist(false);
+          }
+        });
+      }
+    } catch (WarehouseLock.BusyException e) {
+      err.println("planwatch: " + e.getMessage());
+      return ExitCode.BUSY;
+    } catch (RuntimeException | Error e) {
+      // As PlanwatchCli reports a local run's failure: one line, the exit code by kind.
+      err.println(ExitCode.of(e) == ExitCode.INPUT_MISSING ? "planwatch: " + e.getMessage()
+          : "planwatch: run failed: " + PlanwatchCli.oneLine(e) + " (the stack trace is in planwatch serve's log)");
+      LOG.error("served run failed", e);
+      return ExitCode.of(e);
+    } finally {
+      SERVED.unlock();
+    }
+  }
+
+  /**
+   * What a run is asked to do, resolved where it was asked (the date of "today", the absolute datasets
+   * folder), so that the serving process runs exactly the client's run.
+   */
+  record RunRequest(String runId, LocalDate asOf, String datasets, long maxQuarantined, boolean recompute, long waitForLockSeconds,
+      MetastoreMode metastore, Map<String, String> conf) {
+    private static final String CONF = "conf.";
+
+    Map<String, String> fields() {
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("run_id", runId);
+      fields.put("as_of", asOf.toString());
+      fields.put("datasets", datasets);
+      fields.put("max_quarantined", Long.toString(maxQuarantined));
+      fields.put("recompute", Boolean.toString(recompute));
+      fields.put("wait_for_lock", Long.toString(waitForLockSeconds));
+      fields.put("metastore", metastore.name());
+      conf.forEach((k, v) -> fields.put(CONF + k, v));
+      return fields;
+    }
+
+    static RunRequest of(Map<String, String> fields) {
+      Map<String, String> conf = new LinkedHashMap<>();
+      fields.forEach((k, v) -> {
+        if (k.startsWith(CONF)) {
+          conf.put(k.substring(CONF.length()), v);
+        }
+      });
+      return new RunRequest(fields.get("run_id"), LocalDate.parse(fields.get("as_of")), fields.get("datasets"),
+          Long.parseLong(fields.get("max_quarantined")), Boolean.parseBoolean(fields.get("recompute")),
+          Long.parseLong(fields.get("wait_for_lock")), MetastoreMode.valueOf(fields.get("metastore")), conf);
+    }
+
+    JobRuns.Run run() {
+      return new JobRuns.Run(runId, "run", asOf, datasets, Instant.now());
+    }
+
+    String lockHolder() {
+      return "planwatch run " + runId + " as of " + asOf;
     }
   }
 
@@ -135,9 +274,9 @@ public final class RunCommand implements Callable<Integer> {
     return new Outcome(ExitCode.OK, summary, null);
   }
 
-  private void print(PrintStream out, RunSummary summary, LocalDate date, String datasetsRoot, double seconds,
-      double sessionSeconds, double sinceJvmStart) {
-    out.printf("planwatch run as of %s%n  datasets  %s%n  warehouse %s%n%n", date, datasetsRoot, warehouse.warehouse());
+  private static void print(PrintStream out, Warehouse warehouse, RunSummary summary, RunRequest request, double seconds,
+      double sessionSeconds, String where) {
+    out.printf("planwatch run as of %s%n  datasets  %s%n  warehouse %s%n%n", request.asOf(), request.datasets(), warehouse);
     out.printf("%-40s %9s %9s %9s %9s %8s %8s%n", "table", "rows", "inserted", "updated", "deleted", "version", "ms");
     for (WriteResult w : summary.writes()) {
       String millis = summary.reused().contains(w.table()) ? "kept" : Long.toString(w.millis());
@@ -160,6 +299,6 @@ public final class RunCommand implements Callable<Integer> {
     out.printf("stages: %s%n", stages);
     out.printf("writes: ensure %.1f s, difference %.1f s, merge %.1f s over %d tables%n",
         ensure / 1e3, difference / 1e3, merge / 1e3, summary.writes().size());
-    out.printf("done in %.1f s (%.1f s since JVM start)%n", seconds, sinceJvmStart);
+    out.printf("done in %.1f s (%s)%n", seconds, where);
   }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.planwatch.serve.BindPolicy;
 import org.planwatch.serve.MetastoreServer;
 import org.planwatch.serve.PasswordFile;
+import org.planwatch.serve.RunService;
 import org.planwatch.serve.ThriftServer;
 import org.planwatch.spark.MetastoreMode;
 import org.planwatch.pipeline.PublishedViews;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Serve the warehouse's tables over JDBC/ODBC (Spark Thrift server, HiveServer2 protocol) until stopped.",
-      "Connect with jdbc:hive2://HOST:PORT/default (docs/bi.md). Nightly runs may go on meanwhile: with the",
-      "embedded metastore this process shares it with them, and clients see new figures on their next query."
+      "Connect with jdbc:hive2://HOST:PORT/default (docs/bi.md). A planwatch run on this warehouse meanwhile runs",
+      "in this process (warm JVM and session; run --local runs apart, sharing the embedded metastore), and",
+      "clients see new figures on their next query."
     })
 public final class ServeCommand implements Callable<Integer> {
   @Mixin WarehouseOptions warehouse;
@@ -66,6 +69,8 @@ public final class ServeCommand implements Callable<Integer> {
       warehouse.conf.put("hive.server2.custom.authentication.class", PasswordFile.class.getName());
       warehouse.conf.put(PasswordFile.SETTING, passwordFile.toAbsolutePath().toString());
     }
+    // The settings the run service compares a run's --conf with: the user's, before the server's own.
+    Map<String, String> runConf = new java.util.LinkedHashMap<>(warehouse.conf);
     BindPolicy.check(host, authentication());
     warehouse.conf.put(ThriftServer.BIND_HOST, host);
     warehouse.conf.put(ThriftServer.PORT, Integer.toString(port));
@@ -73,11 +78,20 @@ public final class ServeCommand implements Callable<Integer> {
     MetastoreServer metastore = mode == MetastoreMode.EMBEDDED ? MetastoreServer.start(warehouse.warehouse(), metastorePort) : null;
     SparkSession spark = null;
     ThriftServer server = null;
+    RunService runService = null;
     try {
       spark = warehouse.session("planwatch serve");
       PublishedViews.registerIfNeeded(spark, warehouse.warehouse(), mode);
       server = ThriftServer.start(spark);
+      if (warehouse.warehouse().isLocal()) {
+        SparkSession shared = spark;
+        runService = RunService.start(warehouse.warehouse(),
+            (request, out, err) -> RunCommand.served(shared, warehouse.warehouse(), mode, runConf, request, out, err));
+      }
     } catch (RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
       if (spark != null) {
         spark.stop();
       }
@@ -89,7 +103,11 @@ public final class ServeCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     SparkSession session = spark;
     ThriftServer thrift = server;
+    RunService runs = runService;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (runs != null) {
+        quietly(runs::close);
+      }
       // Each step on its own: the metastore's address file must go even when Spark stops badly.
       quietly(thrift::close);
       quietly(session::stop);
@@ -100,6 +118,10 @@ public final class ServeCommand implements Callable<Integer> {
     }, "planwatch serve shutdown"));
     System.out.printf("planwatch serve: listening on %s (warehouse %s, metastore %s%s)%n", server.url(), warehouse.warehouse(),
         mode.name().toLowerCase(), metastore == null ? "" : ", shared on 127.0.0.1:" + metastore.port());
+    if (runService != null) {
+      System.out.println("planwatch serve: nightly runs of this warehouse (planwatch run) run in this process;"
+          + " planwatch run --local runs one apart");
+    }
     System.out.println("planwatch serve: stop with Ctrl-C or SIGTERM");
     System.out.flush();
     stopped.await();

@@ -41,9 +41,10 @@ import org.planwatch.testing.TestWarehouses;
  * The JDBC endpoint as a BI tool meets it. Real processes, as in production: a nightly run on a Spark
  * standalone cluster (master, worker and executors on 127.0.0.1) builds the warehouse (embedded Derby
  * metastore) and writes the same gold rows as a local run, {@code planwatch serve} serves it, a BI client connects with the
- * Hive JDBC driver, and while the server is up a second nightly run with a revised figure and a
- * {@code planwatch sql} work on the same metastore; the client sees the new figure on its next query,
- * through the same connection. Then every notebook runs through beeline against the server, all at once.
+ * Hive JDBC driver, and while the server is up a second nightly run with a revised figure runs inside the
+ * server (planwatch run hands it over); the client sees the new figure on its next query, through the same
+ * connection. Then every notebook runs through beeline against the server, all at once, while a
+ * {@code planwatch sql} and a {@code planwatch run --local} work beside it on the same metastore.
  *
  * <p>The client is hive-jdbc 2.3.9, the driver Spark 3.5.4's Thrift server is built and tested with (it
  * comes with spark-hive-thriftserver, so it shares Spark's Hive jars without a clash).
@@ -113,6 +114,9 @@ class ServeEndToEndTest {
             "--datasets", revised.toString(), "--warehouse", warehouse.toString());
         assertEquals(0, secondRun.waitFor(RUN), secondRun.tail());
         assertTrue(serve.isAlive(), serve.tail());
+        // The server ran it (warm JVM and session); the client printed what the server answered.
+        assertTrue(secondRun.output().contains("(in planwatch serve, pid "), secondRun.tail());
+        assertTrue(secondRun.output().contains("gold.indicator_progress "), secondRun.tail());
 
         assertEquals((3901.6 - 3201.4) / (5000 - 3201.4), single(bi, HUZHOU_GDP_2022), STORED);
         assertEquals(38.9, single(bi, "SELECT achievement_percent FROM bi.fact_progress WHERE plan_id = 'huzhou_14'"
@@ -127,9 +131,16 @@ class ServeEndToEndTest {
       ChildProcess sql = planwatch(work, "sql", "sql", "--warehouse", warehouse.toString(), "--format", "csv",
           "-e", "SELECT indicator_code, achievement_percent FROM bi.fact_progress WHERE plan_id = 'huzhou_14'"
               + " AND indicator_code = 'gdp' AND as_of = DATE'2022-12-31'");
+      // A run in its own process (--local) beside the server: a client of the shared metastore, which
+      // finds every table as the served run left it.
+      ChildProcess localRun = planwatch(work, "run-3-local", "run", "--local", "--as-of", "2023-12-31",
+          "--datasets", work.resolve("datasets-revised").toString(), "--warehouse", warehouse.toString());
       runNotebooks(work, port);
       assertEquals(0, sql.waitFor(RUN), sql.tail());
       assertTrue(sql.output().contains("indicator_code,achievement_percent\ngdp,38.9\n"), sql.tail());
+      assertEquals(0, localRun.waitFor(RUN), localRun.tail());
+      assertTrue(localRun.output().contains("since JVM start"), localRun.tail());
+      assertTrue(localRun.output().contains("33 of 33 tables"), localRun.tail());
     } finally {
       if (serve.isAlive()) {
         serve.stop(Duration.ofMinutes(2));

@@ -1,0 +1,350 @@
+package org.planwatch.serve;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import org.planwatch.spark.CodeVersion;
+import org.planwatch.spark.Warehouse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Nightly runs inside {@code planwatch serve}: a {@code planwatch run} started while the warehouse is
+ * served hands its request to the serving process, whose JVM and Spark session are warm, and prints what
+ * that process answers. A cold process spends most of a night that changes little on start-up (class
+ * loading, JIT compilation, the first Spark jobs; docs/performance.md); the served run does not.
+ *
+ * <p>The serving process listens on 127.0.0.1 and writes its port, a random token and its code digest
+ * to {@code <warehouse>/run-service.properties}, readable by its owner only: whoever can read it may
+ * already write the warehouse. A client sends the token and its request; the server answers with
+ * frames of standard output and error, then the exit code. It declines (and the client runs in its own
+ * process) when its code differs from the client's or when the handler declines the request.
+ */
+public final class RunService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("planwatch");
+  public static final String ADDRESS_FILE = "run-service.properties";
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private static final byte STDOUT = 'o';
+  private static final byte STDERR = 'e';
+  private static final byte EXIT = 'x';
+  private static final byte DECLINED = 'd';
+  private static final byte REQUEST = 'r';
+
+  /** Runs one request in the serving process. */
+  @FunctionalInterface
+  public interface Handler {
+    /**
+     * @param request the client's fields (see the client, {@code RunCommand})
+     * @return the run's exit code
+     * @throws Declined when this process should not run it: the client then runs it itself
+     */
+    int run(Map<String, String> request, PrintStream out, PrintStream err);
+  }
+
+  /** A request the serving process leaves to the client, with the reason the client prints. */
+  public static final class Declined extends RuntimeException {
+    public Declined(String reason) {
+      super(reason);
+    }
+  }
+
+  private final ServerSocket socket;
+  private final Path addressFile;
+  private final byte[] token;
+  private final Handler handler;
+  private volatile boolean closed;
+
+  private RunService(ServerSocket socket, Path addressFile, byte[] token, Handler handler) {
+    this.socket = socket;
+    this.addressFile = addressFile;
+    this.token = token;
+    this.handler = handler;
+  }
+
+  /** Listens on a free port of 127.0.0.1 and advertises it in the warehouse folder (which must be local). */
+  public static RunService start(Warehouse warehouse, Handler handler) {
+    if (!warehouse.isLocal()) {
+      throw new IllegalArgumentException("runs are served for a local warehouse folder only, not " + warehouse);
+    }
+    Path root = Path.of(warehouse.root().replaceFirst("^file:", ""));
+    byte[] token = new byte[32];
+    new SecureRandom().nextBytes(token);
+    try {
+      Files.createDirectories(root);
+      ServerSocket socket = new ServerSocket(0, 8, InetAddress.getByName(LOOPBACK));
+      Properties address = new Properties();
+      address.setProperty("port", Integer.toString(socket.getLocalPort()));
+      address.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+      address.setProperty("token", HexFormat.of().formatHex(token));
+      address.setProperty("code", CodeVersion.digest());
+      Path file = root.resolve(ADDRESS_FILE);
+      writeOwnerOnly(file, address);
+      RunService service = new RunService(socket, file, token, handler);
+      Thread accept = new Thread(service::accept, "planwatch run service");
+      accept.setDaemon(true);
+      accept.start();
+      return service;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the run service of " + warehouse, e);
+    }
+  }
+
+  public int port() {
+    return socket.getLocalPort();
+  }
+
+  /** Stops taking requests and withdraws the address; a run already going on goes on. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      Files.deleteIfExists(addressFile);
+      socket.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("stopping the run service", e);
+    }
+  }
+
+  private void accept() {
+    while (!closed) {
+      Socket client;
+      try {
+        client = socket.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.warn("run service: {}", e.getMessage());
+        }
+        continue;
+      }
+      // One thread per client: a second run waits for the first (--wait-for-lock) without blocking accept.
+      Thread serving = new Thread(() -> serve(client), "planwatch served run");
+      serving.setDaemon(true);
+      serving.start();
+    }
+  }
+
+  private void serve(Socket client) {
+    try (client) {
+      client.setSoTimeout(30_000);
+      DataInputStream in = new DataInputStream(client.getInputStream());
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(client.getOutputStream()));
+      Map<String, String> request = readRequest(in);
+      client.setSoTimeout(0);
+      String reason = refusal(request);
+      if (reason != null) {
+        frame(out, DECLINED, reason.getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      request.remove("token");
+      request.remove("code");
+      PrintStream stdout = new PrintStream(new FrameStream(out, STDOUT), true, StandardCharsets.UTF_8);
+      PrintStream stderr = new PrintStream(new FrameStream(out, STDERR), true, StandardCharsets.UTF_8);
+      int exitCode;
+      try {
+        exitCode = handler.run(request, stdout, stderr);
+      } catch (Declined e) {
+        frame(out, DECLINED, e.getMessage().getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      stdout.flush();
+      stderr.flush();
+      ByteArrayOutputStream code = new ByteArrayOutputStream();
+      new DataOutputStream(code).writeInt(exitCode);
+      frame(out, EXIT, code.toByteArray());
+    } catch (IOException e) {
+      // The client went away (Ctrl-C): the run itself has finished or goes on without it.
+      LOG.info("run service: client connection ended: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      // The handler reports a run's failure itself; this is a failure around it. The client sees the connection end.
+      LOG.error("run service: the served run ended without an exit code", e);
+    }
+  }
+
+  /** Why the request is refused before the handler sees it, or null. */
+  private String refusal(Map<String, String> request) {
+    byte[] given = HexFormat.of().parseHex(request.getOrDefault("token", ""));
+    if (!MessageDigest.isEqual(given, token)) {
+      return "wrong token";
+    }
+    if (!CodeVersion.digest().equals(request.get("code"))) {
+      return "it runs another build of planwatch (restart it to serve this one)";
+    }
+    return null;
+  }
+
+  /**
+   * Runs {@code request} in the process serving {@code warehouse}, copying its output to {@code out}
+   * and {@code err}. Empty when no process serves the warehouse (no address file, or its port is dead)
+   * or when it declines (the reason goes to {@code err}): then run in this process.
+   *
+   * @throws IOException when the connection ends before the run's exit code came (the server stopped)
+   */
+  public static OptionalInt delegate(Warehouse warehouse, Map<String, String> request, PrintStream out, PrintStream err)
+      throws IOException {
+    Optional<Properties> address = address(warehouse);
+    if (address.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    String pid = address.get().getProperty("pid", "?");
+    Socket socket = new Socket();
+    try (socket) {
+      try {
+        socket.connect(new InetSocketAddress(LOOPBACK, Integer.parseInt(address.get().getProperty("port", "0"))), 2000);
+      } catch (IOException | IllegalArgumentException e) {
+        return OptionalInt.empty(); // left behind by a server that was killed
+      }
+      Map<String, String> sent = new LinkedHashMap<>(request);
+      sent.put("token", address.get().getProperty("token", ""));
+      sent.put("code", CodeVersion.digest());
+      DataOutputStream toServer = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+      Properties properties = new Properties();
+      properties.putAll(sent);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      properties.store(bytes, null);
+      frame(toServer, REQUEST, bytes.toByteArray());
+      DataInputStream fromServer = new DataInputStream(socket.getInputStream());
+      while (true) {
+        byte kind;
+        byte[] body;
+        try {
+          kind = fromServer.readByte();
+          body = new byte[fromServer.readInt()];
+          fromServer.readFully(body);
+        } catch (EOFException | SocketException e) {
+          throw new IOException("planwatch serve (pid " + pid + ") ended the connection before the run finished", e);
+        }
+        switch (kind) {
+          case STDOUT -> out.write(body);
+          case STDERR -> err.write(body);
+          case EXIT -> {
+            out.flush();
+            err.flush();
+            return OptionalInt.of(new DataInputStream(new ByteArrayInputStream(body)).readInt());
+          }
+          case DECLINED -> {
+            err.println("planwatch: planwatch serve (pid " + pid + ") does not take this run: "
+                + new String(body, StandardCharsets.UTF_8) + "; running it in this process");
+            return OptionalInt.empty();
+          }
+          default -> throw new IOException("planwatch serve (pid " + pid + ") answered with an unknown frame " + kind);
+        }
+      }
+    }
+  }
+
+  private static Optional<Properties> address(Warehouse warehouse) {
+    if (!warehouse.isLocal()) {
+      return Optional.empty();
+    }
+    Path file = Path.of(warehouse.root().replaceFirst("^file:", "")).resolve(ADDRESS_FILE);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    Properties address = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      address.load(in);
+    } catch (IOException e) {
+      return Optional.empty(); // not ours to read: run here
+    }
+    return Optional.of(address);
+  }
+
+  private static Map<String, String> readRequest(DataInputStream in) throws IOException {
+    if (in.readByte() != REQUEST) {
+      throw new IOException("not a run request");
+    }
+    int length = in.readInt();
+    if (length < 0 || length > 1 << 20) {
+      throw new IOException("request of " + length + " bytes");
+    }
+    byte[] body = new byte[length];
+    in.readFully(body);
+    Properties properties = new Properties();
+    properties.load(new ByteArrayInputStream(body));
+    Map<String, String> request = new LinkedHashMap<>();
+    properties.stringPropertyNames().forEach(k -> request.put(k, properties.getProperty(k)));
+    return request;
+  }
+
+  private static void frame(DataOutputStream out, byte kind, byte[] body) throws IOException {
+    synchronized (out) {
+      out.writeByte(kind);
+      out.writeInt(body.length);
+      out.write(body);
+      out.flush();
+    }
+  }
+
+  private static void writeOwnerOnly(Path file, Properties address) throws IOException {
+    Path scratch = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid());
+    Files.deleteIfExists(scratch);
+    try {
+      Files.createFile(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+      Files.createFile(scratch);
+    }
+    try (OutputStream out = Files.newOutputStream(scratch)) {
+      address.store(out, "planwatch serve runs the nightly job of this warehouse: planwatch run hands it here");
+    }
+    Files.move(scratch, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Output of one kind, as frames; write errors (the client left) end the copy, not the run. */
+  private static final class FrameStream extends OutputStream {
+    private final DataOutputStream out;
+    private final byte kind;
+    private boolean broken;
+
+    FrameStream(DataOutputStream out, byte kind) {
+      this.out = out;
+      this.kind = kind;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (broken || len == 0) {
+        return;
+      }
+      byte[] body = new byte[len];
+      System.arraycopy(b, off, body, 0, len);
+      try {
+        frame(out, kind, body);
+      } catch (IOException e) {
+        broken = true;
+      }
+    }
+  }
+}

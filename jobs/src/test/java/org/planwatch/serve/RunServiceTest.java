@@ -1,0 +1,102 @@
+package org.planwatch.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.planwatch.spark.Warehouse;
+
+/**
+ * How {@code planwatch run} hands a run to the process serving its warehouse, and runs it itself when
+ * none does or the server declines. The handler here stands in for the nightly job (ServeEndToEndTest
+ * runs the real one in a real server).
+ */
+class RunServiceTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @Test
+  void aServedRunPrintsTheServersOutputAndExitsWithItsCode(@TempDir Path dir) throws IOException {
+    Warehouse warehouse = Warehouse.at(dir.toString());
+    RunService.Handler handler = (request, stdout, stderr) -> {
+      stdout.println("planwatch run as of " + request.get("as_of") + " 实现度");
+      stderr.println("planwatch: 3 rows quarantined");
+      return 4;
+    };
+    try (RunService service = RunService.start(warehouse, handler)) {
+      Path address = dir.resolve(RunService.ADDRESS_FILE);
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(address)),
+          "the token is for whoever may write the warehouse");
+      OptionalInt exit = delegate(warehouse, Map.of("as_of", "2023-12-31"));
+      assertEquals(OptionalInt.of(4), exit);
+      assertEquals("planwatch run as of 2023-12-31 实现度\n", out.toString(StandardCharsets.UTF_8));
+      assertEquals("planwatch: 3 rows quarantined\n", err.toString(StandardCharsets.UTF_8));
+    }
+    assertFalse(Files.exists(dir.resolve(RunService.ADDRESS_FILE)), "a closed service withdraws its address");
+    assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of("as_of", "2023-12-31")), "no server: run here");
+  }
+
+  @Test
+  void aDeclinedRunSaysWhyAndRunsHere(@TempDir Path dir) throws IOException {
+    Warehouse warehouse = Warehouse.at(dir.toString());
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> {
+      throw new RunService.Declined("its --conf settings {} are not this run's {planwatch.slow_below=0.9}");
+    })) {
+      assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
+      assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not take this run: its --conf settings {} are not this run's"
+          + " {planwatch.slow_below=0.9}; running it in this process"), err.toString(StandardCharsets.UTF_8));
+      assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aClientWithoutTheTokenIsRefused(@TempDir Path dir) throws IOException {
+    Warehouse warehouse = Warehouse.at(dir.toString());
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> 0)) {
+      Path address = dir.resolve(RunService.ADDRESS_FILE);
+      String text = Files.readString(address);
+      Files.writeString(address, text.replaceAll("token=\\w+", "token=00"));
+      assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
+      assertTrue(err.toString(StandardCharsets.UTF_8).contains("wrong token"), err.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void anAddressLeftByAKilledServerIsIgnored(@TempDir Path dir) throws IOException {
+    Warehouse warehouse = Warehouse.at(dir.toString());
+    int deadPort = MetastoreServer.freePort();
+    Files.writeString(dir.resolve(RunService.ADDRESS_FILE), "port=" + deadPort + "\npid=1\ntoken=00\n");
+    assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
+    assertEquals("", err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aServerThatStopsDuringTheRunIsAnError(@TempDir Path dir) {
+    Warehouse warehouse = Warehouse.at(dir.toString());
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> {
+      stdout.println("silver.observation ...");
+      throw new IllegalStateException("SparkContext was shut down");
+    })) {
+      IOException e = assertThrows(IOException.class, () -> delegate(warehouse, Map.of()));
+      assertTrue(e.getMessage().contains("ended the connection before the run finished"), e.getMessage());
+      assertEquals("silver.observation ...\n", out.toString(StandardCharsets.UTF_8), "what came before the end is shown");
+    }
+  }
+
+  private OptionalInt delegate(Warehouse warehouse, Map<String, String> request) throws IOException {
+    return RunService.delegate(warehouse, request, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+}
