@@ -100,19 +100,25 @@ public final class RunCommand implements Callable<Integer> {
     }
     try (lock) {
       SparkSession spark = warehouse.session("planwatch run " + request.asOf());
-      double sessionSeconds = (System.nanoTime() - start) / 1e9;
       try {
-        Outcome outcome = runLogged(spark, warehouse.warehouse(), request.run(), maxQuarantined, recompute, lock.held());
-        print(System.out, warehouse.warehouse(), outcome.summary(), request, (System.nanoTime() - start) / 1e9, sessionSeconds,
-            String.format("%.1f s since JVM start", (System.currentTimeMillis() - jvmStart) / 1e3));
-        if (outcome.message() != null) {
-          System.err.println("planwatch: " + outcome.message());
-        }
-        return outcome.exitCode();
+        return runAndPrint(spark, warehouse.warehouse(), request, lock.held(), start, System.out, System.err,
+            () -> String.format("%.1f s since JVM start", (System.currentTimeMillis() - jvmStart) / 1e3));
       } finally {
         spark.stop();
       }
     }
+  }
+
+  /** {@link #runLogged}, then its summary on {@code out}, ending with how long it took and {@code where}. */
+  private static int runAndPrint(SparkSession spark, Warehouse warehouse, RunRequest request, boolean exclusive, long start,
+      PrintStream out, PrintStream err, java.util.function.Supplier<String> where) {
+    double sessionSeconds = (System.nanoTime() - start) / 1e9;
+    Outcome outcome = runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), exclusive);
+    print(out, warehouse, outcome.summary(), request, (System.nanoTime() - start) / 1e9, sessionSeconds, where.get());
+    if (outcome.message() != null) {
+      err.println("planwatch: " + outcome.message());
+    }
+    return outcome.exitCode();
   }
 
   /** Runs in this JVM one after another: the warehouse lock is a file lock, which a JVM holds once. */
@@ -148,21 +154,15 @@ public final class RunCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return ExitCode.BUSY;
     }
-    try (WarehouseLock lock = WarehouseLock.acquire(warehouse,
-        Duration.between(Instant.now(), deadline).isNegative() ? Duration.ZERO : Duration.between(Instant.now(), deadline),
+    Duration left = Duration.between(Instant.now(), deadline);
+    try (WarehouseLock lock = WarehouseLock.acquire(warehouse, left.isNegative() ? Duration.ZERO : left,
         request.lockHolder() + " in planwatch serve")) {
       SparkSession spark = shared.newSession();
       Set<Integer> persistedBefore = new HashSet<>(JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet()
           .stream().map(id -> (Integer) id).toList());
-      double sessionSeconds = (System.nanoTime() - start) / 1e9;
       try {
-        Outcome outcome = runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), lock.held());
-        print(out, warehouse, outcome.summary(), request, (System.nanoTime() - start) / 1e9, sessionSeconds,
-            "in planwatch serve, pid " + ProcessHandle.current().pid());
-        if (outcome.message() != null) {
-          err.println("planwatch: " + outcome.message());
-        }
-        return outcome.exitCode();
+        return runAndPrint(spark, warehouse, request, lock.held(), start, out, err,
+            () -> "in planwatch serve, pid " + ProcessHandle.current().pid());
       } finally {
         // The serving process outlives the run: its checkpoints would otherwise stay in memory until it ends.
         JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).forEach((id, rdd) -> {
@@ -174,7 +174,7 @@ public final class RunCommand implements Callable<Integer> {
     } catch (WarehouseLock.BusyException e) {
       err.println("planwatch: " + e.getMessage());
       return ExitCode.BUSY;
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       // As PlanwatchCli reports a local run's failure: one line, the exit code by kind.
       err.println(ExitCode.of(e) == ExitCode.INPUT_MISSING ? "planwatch: " + e.getMessage()
           : "planwatch: run failed: " + PlanwatchCli.oneLine(e) + " (the stack trace is in planwatch serve's log)");

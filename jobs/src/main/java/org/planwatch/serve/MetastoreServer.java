@@ -1,7 +1,6 @@
 package org.planwatch.serve;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -53,7 +52,7 @@ public final class MetastoreServer implements AutoCloseable {
     if (!warehouse.isLocal()) {
       throw new IllegalArgumentException("the embedded metastore needs a local warehouse folder, not " + warehouse);
     }
-    Path root = Path.of(warehouse.root().replaceFirst("^file:", ""));
+    Path root = AddressFile.folder(warehouse);
     int chosen = port == 0 ? freePort() : port;
     System.setProperty("derby.stream.error.file", root.resolve("derby.log").toString());
     try {
@@ -71,13 +70,11 @@ public final class MetastoreServer implements AutoCloseable {
             + ": another planwatch process (a run or sql) probably has it open; start serve when it ends ("
             + rootMessage(e) + ")", e);
       }
-      Path file = root.resolve(ADDRESS_FILE);
       Properties address = new Properties();
       address.setProperty("port", Integer.toString(chosen));
       address.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
-      try (OutputStream out = Files.newOutputStream(file)) {
-        address.store(out, "Derby network server of planwatch serve: the metastore of this warehouse");
-      }
+      Path file = AddressFile.write(warehouse, ADDRESS_FILE, address,
+          "Derby network server of planwatch serve: the metastore of this warehouse");
       return new MetastoreServer(server, file, chosen);
     } catch (IllegalStateException e) {
       throw e;
@@ -91,20 +88,11 @@ public final class MetastoreServer implements AutoCloseable {
    * file exists and its port answers), else empty: open it embedded.
    */
   public static Optional<String> sharedClientUrl(Warehouse warehouse) {
-    if (!warehouse.isLocal()) {
+    Optional<Properties> address = AddressFile.read(warehouse, ADDRESS_FILE);
+    if (address.isEmpty()) {
       return Optional.empty();
     }
-    Path file = Path.of(warehouse.root().replaceFirst("^file:", "")).resolve(ADDRESS_FILE);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    Properties address = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      address.load(in);
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-    int port = Integer.parseInt(address.getProperty("port", "0"));
+    int port = Integer.parseInt(address.get().getProperty("port", "0"));
     if (port <= 0 || !answers(port)) {
       return Optional.empty(); // left behind by a server that was killed
     }

@@ -7,7 +7,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -17,11 +16,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -94,19 +90,18 @@ public final class RunService implements AutoCloseable {
     if (!warehouse.isLocal()) {
       throw new IllegalArgumentException("runs are served for a local warehouse folder only, not " + warehouse);
     }
-    Path root = Path.of(warehouse.root().replaceFirst("^file:", ""));
     byte[] token = new byte[32];
     new SecureRandom().nextBytes(token);
     try {
-      Files.createDirectories(root);
+      Files.createDirectories(AddressFile.folder(warehouse));
       ServerSocket socket = new ServerSocket(0, 8, InetAddress.getByName(LOOPBACK));
       Properties address = new Properties();
       address.setProperty("port", Integer.toString(socket.getLocalPort()));
       address.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
       address.setProperty("token", HexFormat.of().formatHex(token));
       address.setProperty("code", CodeVersion.digest());
-      Path file = root.resolve(ADDRESS_FILE);
-      writeOwnerOnly(file, address);
+      Path file = AddressFile.write(warehouse, ADDRESS_FILE, address,
+          "planwatch serve runs the nightly job of this warehouse: planwatch run hands it here");
       RunService service = new RunService(socket, file, token, handler);
       Thread accept = new Thread(service::accept, "planwatch run service");
       accept.setDaemon(true);
@@ -209,7 +204,7 @@ public final class RunService implements AutoCloseable {
    */
   public static OptionalInt delegate(Warehouse warehouse, Map<String, String> request, PrintStream out, PrintStream err)
       throws IOException {
-    Optional<Properties> address = address(warehouse);
+    Optional<Properties> address = AddressFile.read(warehouse, ADDRESS_FILE);
     if (address.isEmpty()) {
       return OptionalInt.empty();
     }
@@ -260,23 +255,6 @@ public final class RunService implements AutoCloseable {
     }
   }
 
-  private static Optional<Properties> address(Warehouse warehouse) {
-    if (!warehouse.isLocal()) {
-      return Optional.empty();
-    }
-    Path file = Path.of(warehouse.root().replaceFirst("^file:", "")).resolve(ADDRESS_FILE);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    Properties address = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      address.load(in);
-    } catch (IOException e) {
-      return Optional.empty(); // not ours to read: run here
-    }
-    return Optional.of(address);
-  }
-
   private static Map<String, String> readRequest(DataInputStream in) throws IOException {
     if (in.readByte() != REQUEST) {
       throw new IOException("not a run request");
@@ -301,20 +279,6 @@ public final class RunService implements AutoCloseable {
       out.write(body);
       out.flush();
     }
-  }
-
-  private static void writeOwnerOnly(Path file, Properties address) throws IOException {
-    Path scratch = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid());
-    Files.deleteIfExists(scratch);
-    try {
-      Files.createFile(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
-      Files.createFile(scratch);
-    }
-    try (OutputStream out = Files.newOutputStream(scratch)) {
-      address.store(out, "planwatch serve runs the nightly job of this warehouse: planwatch run hands it here");
-    }
-    Files.move(scratch, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Output of one kind, as frames; write errors (the client left) end the copy, not the run. */
