@@ -14,7 +14,7 @@ import org.planwatch.spark.Warehouse;
 /**
  * A file in a local warehouse folder by which {@code planwatch serve} tells the other planwatch processes
  * of that warehouse where it listens ({@link MetastoreServer}, {@link RunService}). Written whole or not
- * at all, readable by its owner only; a server that stops deletes it.
+ * at all; a server that stops deletes it.
  */
 final class AddressFile {
   private AddressFile() {}
@@ -37,15 +37,21 @@ final class AddressFile {
     return Optional.of(address);
   }
 
-  /** Writes the file aside and renames it, so a reader never sees half of it. */
-  static Path write(Warehouse warehouse, String fileName, Properties address, String comment) throws IOException {
+  /**
+   * Writes the file aside and renames it, so a reader never sees half of it.
+   *
+   * @param secret readable by its owner only (it holds a token)
+   */
+  static Path write(Warehouse warehouse, String fileName, Properties address, String comment, boolean secret) throws IOException {
     Path file = folder(warehouse).resolve(fileName);
     Path scratch = file.resolveSibling(fileName + "." + ProcessHandle.current().pid());
     Files.deleteIfExists(scratch);
-    try {
-      Files.createFile(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(scratch);
+    if (secret) {
+      try {
+        Files.createFile(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(scratch); // not a POSIX file system: the folder's permissions protect it
+      }
     }
     try (OutputStream out = Files.newOutputStream(scratch)) {
       address.store(out, comment);

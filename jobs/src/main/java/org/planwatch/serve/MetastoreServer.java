@@ -74,7 +74,7 @@ public final class MetastoreServer implements AutoCloseable {
       address.setProperty("port", Integer.toString(chosen));
       address.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
       Path file = AddressFile.write(warehouse, ADDRESS_FILE, address,
-          "Derby network server of planwatch serve: the metastore of this warehouse");
+          "Derby network server of planwatch serve: the metastore of this warehouse", false);
       return new MetastoreServer(server, file, chosen);
     } catch (IllegalStateException e) {
       throw e;

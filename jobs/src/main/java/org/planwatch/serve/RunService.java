@@ -101,7 +101,7 @@ public final class RunService implements AutoCloseable {
       address.setProperty("token", HexFormat.of().formatHex(token));
       address.setProperty("code", CodeVersion.digest());
       Path file = AddressFile.write(warehouse, ADDRESS_FILE, address,
-          "planwatch serve runs the nightly job of this warehouse: planwatch run hands it here");
+          "planwatch serve runs the nightly job of this warehouse: planwatch run hands it here", true);
       RunService service = new RunService(socket, file, token, handler);
       Thread accept = new Thread(service::accept, "planwatch run service");
       accept.setDaemon(true);
