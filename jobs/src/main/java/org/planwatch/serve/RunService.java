@@ -185,7 +185,12 @@ public final class RunService implements AutoCloseable {
 
   /** Why the request is refused before the handler sees it, or null. */
   private String refusal(Map<String, String> request) {
-    byte[] given = HexFormat.of().parseHex(request.getOrDefault("token", ""));
+    byte[] given;
+    try {
+      given = HexFormat.of().parseHex(request.getOrDefault("token", ""));
+    } catch (IllegalArgumentException e) {
+      given = new byte[0];
+    }
     if (!MessageDigest.isEqual(given, token)) {
       return "wrong token";
     }

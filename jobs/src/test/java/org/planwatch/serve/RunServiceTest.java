@@ -67,9 +67,12 @@ class RunServiceTest {
     try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> 0)) {
       Path address = dir.resolve(RunService.ADDRESS_FILE);
       String text = Files.readString(address);
-      Files.writeString(address, text.replaceAll("token=\\w+", "token=00"));
-      assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
-      assertTrue(err.toString(StandardCharsets.UTF_8).contains("wrong token"), err.toString(StandardCharsets.UTF_8));
+      for (String wrong : new String[] {"00", "not hex"}) {
+        Files.writeString(address, text.replaceAll("token=\\w+", "token=" + wrong));
+        err.reset();
+        assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("wrong token"), err.toString(StandardCharsets.UTF_8));
+      }
     }
   }
 
