@@ -99,7 +99,7 @@ public final class BiViews {
     c.add(same(progress, "indicator_code"));
     c.add(col("as_of", "as_of", "Evaluation date, joins dim_period | 评估时点"));
     c.add(col("as_of = max(as_of) OVER (PARTITION BY plan_id, region_code, indicator_code)", "is_latest",
-        "The latest evaluation of this target up to the run date " + asOf + " | 是否该指标最新评估"));
+        "The latest evaluation of this target up to the run date (evaluations dated " + asOf + " or earlier) | 是否该指标最新评估"));
     c.add(col("region_name_en", "region_name", "Region name in English | 区划英文名称"));
     c.add(same(progress, "region_name_zh"));
     c.add(col("indicator_name_en", "indicator_name", "Indicator name in English | 指标英文名称"));

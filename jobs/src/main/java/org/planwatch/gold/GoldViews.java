@@ -11,12 +11,13 @@ import org.planwatch.spark.Views;
 public final class GoldViews {
   private GoldViews() {}
 
+  /** @param asOf the latest evaluation date the views show (see {@code PublishedViews.create}) */
   public static void create(SparkSession spark, LocalDate asOf) {
     String columns = String.join(", ", IndicatorProgress.SCHEMA.columnNames());
     Views.createOrReplace(spark, "gold.indicator_progress_latest",
         "(" + IndicatorProgress.SCHEMA.columnNames().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "))
-            + ") COMMENT 'Latest evaluation of every plan target up to the run date " + asOf
-            + " | 截至运行日期各规划指标的最新评估'",
+            + ") COMMENT 'Latest evaluation of every plan target up to the run date (evaluations dated " + asOf
+            + " or earlier) | 截至运行日期各规划指标的最新评估'",
         "SELECT " + columns
             + " FROM (SELECT *, row_number() OVER (PARTITION BY plan_id, region_code, indicator_code ORDER BY as_of DESC) AS _latest"
             + " FROM gold.indicator_progress WHERE as_of <= DATE'" + asOf + "') WHERE _latest = 1");

@@ -1,10 +1,15 @@
 package org.planwatch.pipeline;
 
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.bi.BiViews;
+import org.planwatch.delta.DeltaTables;
+import org.planwatch.gold.IndicatorProgress;
 import org.planwatch.gold.GoldViews;
 import org.planwatch.ops.JobRuns;
 import org.planwatch.spark.MetastoreMode;
@@ -19,10 +24,26 @@ public final class PublishedViews {
 
   private PublishedViews() {}
 
-  /** Creates (or replaces) the views for a run as of {@code asOf}. */
+  /**
+   * Creates (or replaces) the views for a run as of {@code asOf}. They read the evaluations up to the
+   * latest evaluation date on or before it ({@link #lastEvaluationUpTo}), which are the evaluations up to
+   * {@code asOf}: on a night no new evaluation date arrives, their text stays the same and {@link
+   * org.planwatch.spark.Views} leaves them alone (re-creating three views cost about 3 s).
+   */
   public static void create(SparkSession spark, Warehouse warehouse, LocalDate asOf) {
-    GoldViews.create(spark, asOf);
-    BiViews.create(spark, warehouse, asOf);
+    LocalDate upTo = lastEvaluationUpTo(spark, warehouse, asOf);
+    GoldViews.create(spark, upTo);
+    BiViews.create(spark, warehouse, upTo);
+  }
+
+  /**
+   * The latest {@code as_of} of gold.indicator_progress on or before {@code asOf}, from the dates its
+   * last write recorded (no Spark job); {@code asOf} itself when they are not recorded or none is that early.
+   */
+  static LocalDate lastEvaluationUpTo(SparkSession spark, Warehouse warehouse, LocalDate asOf) {
+    Optional<Set<String>> dates = new DeltaTables(spark, warehouse).recordedSlices(IndicatorProgress.SCHEMA);
+    return dates.orElse(Set.of()).stream().map(LocalDate::parse).filter(d -> !d.isAfter(asOf))
+        .max(Comparator.naturalOrder()).orElse(asOf);
   }
 
   /**
