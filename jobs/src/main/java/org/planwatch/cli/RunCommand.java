@@ -101,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
     try (lock) {
       SparkSession spark = warehouse.session("planwatch run " + request.asOf());
       try {
-        return runAndPrint(spark, warehouse.warehouse(), request, lock.held(), start, System.out, System.err,
+        return runAndPrint(spark, warehouse.warehouse(), request, deadRunsPossible(lock), start, System.out, System.err,
             () -> String.format("%.1f s since JVM start", (System.currentTimeMillis() - jvmStart) / 1e3));
       } finally {
         spark.stop();
@@ -109,11 +109,19 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Whether runs still shown as running may have died: only when this process holds the warehouse lock
+   * (so none of them is still going) and an earlier holder did not release it.
+   */
+  private static boolean deadRunsPossible(WarehouseLock lock) {
+    return lock.held() && !lock.lastHolderReleased();
+  }
+
   /** {@link #runLogged}, then its summary on {@code out}, ending with how long it took and {@code where}. */
-  private static int runAndPrint(SparkSession spark, Warehouse warehouse, RunRequest request, boolean exclusive, long start,
+  private static int runAndPrint(SparkSession spark, Warehouse warehouse, RunRequest request, boolean deadRunsPossible, long start,
       PrintStream out, PrintStream err, java.util.function.Supplier<String> where) {
     double sessionSeconds = (System.nanoTime() - start) / 1e9;
-    Outcome outcome = runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), exclusive);
+    Outcome outcome = runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), deadRunsPossible);
     print(out, warehouse, outcome.summary(), request, (System.nanoTime() - start) / 1e9, sessionSeconds, where.get());
     if (outcome.message() != null) {
       err.println("planwatch: " + outcome.message());
@@ -161,7 +169,7 @@ public final class RunCommand implements Callable<Integer> {
       Set<Integer> persistedBefore = new HashSet<>(JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet()
           .stream().map(id -> (Integer) id).toList());
       try {
-        return runAndPrint(spark, warehouse, request, lock.held(), start, out, err,
+        return runAndPrint(spark, warehouse, request, deadRunsPossible(lock), start, out, err,
             () -> "in planwatch serve, pid " + ProcessHandle.current().pid());
       } finally {
         // The serving process outlives the run: its checkpoints would otherwise stay in memory until it ends.
@@ -235,14 +243,15 @@ public final class RunCommand implements Callable<Integer> {
    * {@code recompute}, the last succeeded run's tables are kept where nothing they depend on changed;
    * what this run read goes to ops.run_inputs for the next one.
    *
-   * @param exclusive whether the caller holds the warehouse lock (then runs still shown as running are dead)
+   * @param deadRunsPossible whether runs still shown as running are dead ones to mark failed: the caller holds
+   *     the warehouse lock, and a holder before it died with it (see {@link #deadRunsPossible})
    */
   public static Outcome runLogged(SparkSession spark, Warehouse warehouse, JobRuns.Run run, long maxQuarantined, boolean recompute,
-      boolean exclusive) {
+      boolean deadRunsPossible) {
     DeltaTables tables = new DeltaTables(spark, warehouse);
     JobRuns log = new JobRuns(spark, tables);
     RunInputs inputs = new RunInputs(spark, tables);
-    if (exclusive) {
+    if (deadRunsPossible) {
       log.markAbandoned(run);
     }
     log.started(run);

@@ -32,11 +32,13 @@ public final class WarehouseLock implements AutoCloseable {
   private final Path file;
   private final FileChannel channel;
   private final FileLock lock;
+  private final boolean lastHolderReleased;
 
-  private WarehouseLock(Path file, FileChannel channel, FileLock lock) {
+  private WarehouseLock(Path file, FileChannel channel, FileLock lock, boolean lastHolderReleased) {
     this.file = file;
     this.channel = channel;
     this.lock = lock;
+    this.lastHolderReleased = lastHolderReleased;
   }
 
   /** Another process (or this one) holds the lock longer than we were willing to wait. */
@@ -56,7 +58,7 @@ public final class WarehouseLock implements AutoCloseable {
     if (!warehouse.isLocal()) {
       LOG.warn("{} is not a local folder: no warehouse lock. Never start two runs at once on it "
           + "(Airflow max_active_runs=1, Kubernetes concurrencyPolicy: Forbid); Delta still keeps each table consistent.", warehouse);
-      return new WarehouseLock(null, null, null);
+      return new WarehouseLock(null, null, null, false);
     }
     Path root = Path.of(warehouse.root().replaceFirst("^file:", ""));
     Path file = root.resolve(FILE_NAME);
@@ -68,11 +70,13 @@ public final class WarehouseLock implements AutoCloseable {
       while (true) {
         FileLock lock = tryLock(channel);
         if (lock != null) {
+          // A holder that releases empties the file; one that died (kill -9) leaves its text in it.
+          boolean released = channel.size() == 0;
           String text = holder + "\npid " + ProcessHandle.current().pid() + " on " + hostName() + "\nsince " + Instant.now() + "\n";
           channel.truncate(0);
           channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
           channel.force(false);
-          return new WarehouseLock(file, channel, lock);
+          return new WarehouseLock(file, channel, lock, released);
         }
         if (!Instant.now().isBefore(deadline)) {
           channel.close();
@@ -104,6 +108,14 @@ public final class WarehouseLock implements AutoCloseable {
   /** True when this process holds an OS lock (false for a remote warehouse). */
   public boolean held() {
     return lock != null && lock.isValid();
+  }
+
+  /**
+   * Whether every earlier holder released the lock (the file was empty when taken): then no planwatch
+   * process died holding it, and no run can have been left half-recorded. False without a file lock.
+   */
+  public boolean lastHolderReleased() {
+    return held() && lastHolderReleased;
   }
 
   /** What the holder wrote into the lock file, on one line. */

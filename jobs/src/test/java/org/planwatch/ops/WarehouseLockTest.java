@@ -32,10 +32,21 @@ class WarehouseLockTest {
       assertTrue(busy.getMessage().contains("(planwatch run r-1 as of 2023-12-31, pid " + ProcessHandle.current().pid() + " on "), busy.getMessage());
       assertTrue(busy.getMessage().endsWith("pass --wait-for-lock SECONDS to wait for it"), busy.getMessage());
     }
-    // Released and emptied: the next run takes it at once.
+    // Released and emptied: the next run takes it at once, and knows no holder died with it.
     assertEquals("", Files.readString(root.resolve(".planwatch.lock"), StandardCharsets.UTF_8));
     try (WarehouseLock next = WarehouseLock.acquire(warehouse, Duration.ZERO, "planwatch run r-2 as of 2023-12-31")) {
       assertTrue(next.held());
+      assertTrue(next.lastHolderReleased());
+    }
+  }
+
+  @Test
+  void aHolderThatDiedLeavesItsNameForTheNextRun() throws Exception {
+    // What kill -9 leaves: the OS released the lock, the holder's text is still in the file.
+    Files.writeString(root.resolve(".planwatch.lock"), "planwatch run r-1 as of 2023-12-31\npid 4065 on etl-1\n");
+    try (WarehouseLock next = WarehouseLock.acquire(warehouse, Duration.ZERO, "planwatch run r-2 as of 2023-12-31")) {
+      assertTrue(next.held());
+      assertFalse(next.lastHolderReleased(), "r-1's row in ops.job_runs may say running: the run looks for it");
     }
   }
 
@@ -71,6 +82,7 @@ class WarehouseLockTest {
   void aRemoteWarehouseHasNoFileLock() {
     try (WarehouseLock none = WarehouseLock.acquire(Warehouse.at("s3a://planwatch/warehouse"), Duration.ZERO, "planwatch run")) {
       assertFalse(none.held());
+      assertFalse(none.lastHolderReleased());
     }
   }
 
