@@ -147,8 +147,9 @@ public final class RunCommand implements Callable<Integer> {
       throw new RunService.Declined("it serves the " + metastore.name().toLowerCase() + " metastore, not "
           + request.metastore().name().toLowerCase());
     }
-    if (!request.conf().equals(serverConf)) {
-      throw new RunService.Declined("its --conf settings " + serverConf + " are not this run's " + request.conf());
+    Map<String, String> differ = differentSettings(serverConf, request.conf());
+    if (!differ.isEmpty()) {
+      throw new RunService.Declined("it runs with other settings: " + differ);
     }
     Instant deadline = Instant.now().plusSeconds(request.waitForLockSeconds());
     try {
@@ -191,6 +192,24 @@ public final class RunCommand implements Callable<Integer> {
     } finally {
       SERVED.unlock();
     }
+  }
+
+  /**
+   * The settings in which a run and the server differ, as key to "run's value vs server's value": every
+   * --conf the run gives, and every setting that changes results ({@code planwatch.*}, the session time
+   * zone; see {@code InputManifest.settingsDigest}) the server was given. Settings only the server has
+   * (its port, authentication) do not count.
+   */
+  static Map<String, String> differentSettings(Map<String, String> server, Map<String, String> run) {
+    Set<String> keys = new java.util.TreeSet<>(run.keySet());
+    server.keySet().stream().filter(k -> k.startsWith("planwatch.") || k.equals("spark.sql.session.timeZone")).forEach(keys::add);
+    Map<String, String> differ = new LinkedHashMap<>();
+    for (String key : keys) {
+      if (!java.util.Objects.equals(run.get(key), server.get(key))) {
+        differ.put(key, run.getOrDefault(key, "(not given)") + " here, " + server.getOrDefault(key, "(not given)") + " in the server");
+      }
+    }
+    return differ;
   }
 
   /**

@@ -61,6 +61,8 @@ public final class ServeCommand implements Callable<Integer> {
     if (addUser != null) {
       return addUser();
     }
+    // The settings the run service compares a run's --conf with: the user's, before the server's own.
+    Map<String, String> runConf = new java.util.LinkedHashMap<>(warehouse.conf);
     if (passwordFile != null) {
       if (!Files.isRegularFile(passwordFile) || Files.size(passwordFile) == 0) {
         throw new IllegalArgumentException("--password-file " + passwordFile + " has no users: add one with --add-user NAME");
@@ -69,8 +71,6 @@ public final class ServeCommand implements Callable<Integer> {
       warehouse.conf.put("hive.server2.custom.authentication.class", PasswordFile.class.getName());
       warehouse.conf.put(PasswordFile.SETTING, passwordFile.toAbsolutePath().toString());
     }
-    // The settings the run service compares a run's --conf with: the user's, before the server's own.
-    Map<String, String> runConf = new java.util.LinkedHashMap<>(warehouse.conf);
     BindPolicy.check(host, authentication());
     warehouse.conf.put(ThriftServer.BIND_HOST, host);
     warehouse.conf.put(ThriftServer.PORT, Integer.toString(port));

@@ -52,11 +52,11 @@ class RunServiceTest {
   void aDeclinedRunSaysWhyAndRunsHere(@TempDir Path dir) throws IOException {
     Warehouse warehouse = Warehouse.at(dir.toString());
     try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> {
-      throw new RunService.Declined("its --conf settings {} are not this run's {planwatch.slow_below=0.9}");
+      throw new RunService.Declined("it runs with other settings: {planwatch.rating.band=0.05 here, (not given) in the server}");
     })) {
       assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
-      assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not take this run: its --conf settings {} are not this run's"
-          + " {planwatch.slow_below=0.9}; running it in this process"), err.toString(StandardCharsets.UTF_8));
+      assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not take this run: it runs with other settings:"
+          + " {planwatch.rating.band=0.05 here, (not given) in the server}; running it in this process"), err.toString(StandardCharsets.UTF_8));
       assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
   }
