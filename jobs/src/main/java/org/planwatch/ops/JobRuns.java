@@ -1,7 +1,6 @@
 package org.planwatch.ops;
 
 import io.delta.tables.DeltaTable;
-import java.net.InetAddress;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -145,12 +144,6 @@ public final class JobRuns {
   }
 
   private static String host() {
-    String name;
-    try {
-      name = InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      name = "unknown host";
-    }
-    return name + " pid " + ProcessHandle.current().pid();
+    return WarehouseLock.hostName() + " pid " + ProcessHandle.current().pid();
   }
 }

@@ -128,7 +128,8 @@ public final class WarehouseLock implements AutoCloseable {
     }
   }
 
-  private static String hostName() {
+  /** This machine's name, as the lock file, the run log and the run service name it. */
+  public static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {

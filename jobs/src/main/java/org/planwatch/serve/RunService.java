@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import org.planwatch.ops.WarehouseLock;
 import org.planwatch.spark.CodeVersion;
 import org.planwatch.spark.Warehouse;
 import org.slf4j.Logger;
@@ -98,6 +99,7 @@ public final class RunService implements AutoCloseable {
       Properties address = new Properties();
       address.setProperty("port", Integer.toString(socket.getLocalPort()));
       address.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+      address.setProperty("host", WarehouseLock.hostName());
       address.setProperty("token", HexFormat.of().formatHex(token));
       address.setProperty("code", CodeVersion.digest());
       Path file = AddressFile.write(warehouse, ADDRESS_FILE, address,
@@ -210,8 +212,8 @@ public final class RunService implements AutoCloseable {
   public static OptionalInt delegate(Warehouse warehouse, Map<String, String> request, PrintStream out, PrintStream err)
       throws IOException {
     Optional<Properties> address = AddressFile.read(warehouse, ADDRESS_FILE);
-    if (address.isEmpty()) {
-      return OptionalInt.empty();
+    if (address.isEmpty() || !WarehouseLock.hostName().equals(address.get().getProperty("host"))) {
+      return OptionalInt.empty(); // no server, or one on another machine sharing the folder: its 127.0.0.1 is not ours
     }
     String pid = address.get().getProperty("pid", "?");
     Socket socket = new Socket();

@@ -77,10 +77,22 @@ class RunServiceTest {
   }
 
   @Test
+  void aServerOnAnotherMachineSharingTheFolderIsNotAsked(@TempDir Path dir) throws IOException {
+    Warehouse warehouse = Warehouse.at(dir.toString());
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> 0)) {
+      Path address = dir.resolve(RunService.ADDRESS_FILE);
+      Files.writeString(address, Files.readString(address).replaceAll("host=.*", "host=etl-2"));
+      assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
+      assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void anAddressLeftByAKilledServerIsIgnored(@TempDir Path dir) throws IOException {
     Warehouse warehouse = Warehouse.at(dir.toString());
     int deadPort = MetastoreServer.freePort();
-    Files.writeString(dir.resolve(RunService.ADDRESS_FILE), "port=" + deadPort + "\npid=1\ntoken=00\n");
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Files.writeString(dir.resolve(RunService.ADDRESS_FILE), "port=" + deadPort + "\npid=1\nhost=" + host + "\ntoken=00\n");
     assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
     assertEquals("", err.toString(StandardCharsets.UTF_8));
   }
