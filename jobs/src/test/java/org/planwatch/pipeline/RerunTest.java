@@ -61,7 +61,12 @@ class RerunTest {
     // The curated warehouse was built by a logged run; night 2 on a copy of it, with the same files:
     // every table kept as that run left it, none read or compared.
     RunSummary first = curated.summary();
+    long viewMadeAt = view("bi.fact_progress").createTime();
     RunSummary second = night(warehouse, datasets, TestWarehouses.MID_TERM);
+    // Same --as-of and build: the views already say what this night would make them say, and are left alone.
+    assertEquals(viewMadeAt, view("bi.fact_progress").createTime());
+    assertTrue(view("bi.fact_progress").viewText().get().contains("as_of <= DATE'2023-06-30'"),
+        "the last evaluation date up to 2023-12-31 (Table 1's 2023 H1): " + view("bi.fact_progress").viewText().get());
     assertEquals(tables(first), second.reused());
     assertEquals(versions(first), versions(second));
     for (WriteResult w : second.writes()) {
@@ -82,10 +87,10 @@ class RerunTest {
         StandardCharsets.UTF_8);
     spark.sql("DELETE FROM delta.`" + warehouse.location("bronze", "region") + "` WHERE region_code = '330503'");
     long before = version(warehouse, "gold", "indicator_progress");
-    long viewMadeAt = view("bi.fact_progress").createTime();
     RunSummary third = night(warehouse, datasets, TestWarehouses.MID_TERM);
-    // Same --as-of and build: the views already say what this night would make them say, and are left alone.
-    assertEquals(viewMadeAt, view("bi.fact_progress").createTime());
+    // A new evaluation date up to the run date: the views are made again to show it.
+    assertTrue(view("bi.fact_progress").viewText().get().contains("as_of <= DATE'2023-12-31'"), view("bi.fact_progress").viewText().get());
+    long viewMadeOnNight3 = view("bi.fact_progress").createTime();
     Map<String, WriteResult> writes = byTable(third);
     assertEquals(1, writes.get("bronze.observation").inserted());
     // Sliced by file: only the new file was read, and the MERGE was given its one row.
@@ -132,11 +137,12 @@ class RerunTest {
         + " SET TBLPROPERTIES ('delta.logRetentionDuration' = 'interval 60 days')");
 
     // Night 4, same files evaluated half a year later, as a schedule with the default --as-of (today) runs
-    // them: no actual is dated after 2023-12-31, so every table is kept, gold included. The views that
-    // filter on the date are made again; one dropped by hand is back.
+    // them: no actual is dated after 2023-12-31, so every table is kept, gold included. The views still
+    // show the evaluations up to 2023-12-31, the same rows as up to 2024-06-30, and are left alone; one
+    // dropped by hand is back.
     spark.sql("DROP VIEW bi.dim_region");
     RunSummary fourth = night(warehouse, datasets, LocalDate.of(2024, 6, 30));
-    assertTrue(view("bi.fact_progress").viewText().get().contains("as_of <= DATE'2024-06-30'"), view("bi.fact_progress").viewText().get());
+    assertEquals(viewMadeOnNight3, view("bi.fact_progress").createTime(), view("bi.fact_progress").viewText().get());
     assertTrue(spark.catalog().tableExists("bi.dim_region"));
     assertEquals(tables(third), fourth.reused());
     assertEquals("--as-of moved from 2023-12-31 over no dated actual or evaluation", fourth.datesMovedOver());
