@@ -60,7 +60,7 @@ public final class WarehouseLock implements AutoCloseable {
           + "(Airflow max_active_runs=1, Kubernetes concurrencyPolicy: Forbid); Delta still keeps each table consistent.", warehouse);
       return new WarehouseLock(null, null, null, false);
     }
-    Path root = Path.of(warehouse.root().replaceFirst("^file:", ""));
+    Path root = warehouse.localFolder();
     Path file = root.resolve(FILE_NAME);
     Instant deadline = Instant.now().plus(wait);
     boolean announced = false;

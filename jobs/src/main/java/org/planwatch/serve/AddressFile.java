@@ -24,7 +24,7 @@ final class AddressFile {
     if (!warehouse.isLocal()) {
       return Optional.empty();
     }
-    Path file = folder(warehouse).resolve(fileName);
+    Path file = warehouse.localFolder().resolve(fileName);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
@@ -43,7 +43,7 @@ final class AddressFile {
    * @param secret readable by its owner only (it holds a token)
    */
   static Path write(Warehouse warehouse, String fileName, Properties address, String comment, boolean secret) throws IOException {
-    Path file = folder(warehouse).resolve(fileName);
+    Path file = warehouse.localFolder().resolve(fileName);
     Path scratch = file.resolveSibling(fileName + "." + ProcessHandle.current().pid());
     Files.deleteIfExists(scratch);
     if (secret) {
@@ -57,9 +57,5 @@ final class AddressFile {
       address.store(out, comment);
     }
     return Files.move(scratch, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  static Path folder(Warehouse warehouse) {
-    return Path.of(warehouse.root().replaceFirst("^file:", ""));
   }
 }

@@ -52,7 +52,7 @@ public final class MetastoreServer implements AutoCloseable {
     if (!warehouse.isLocal()) {
       throw new IllegalArgumentException("the embedded metastore needs a local warehouse folder, not " + warehouse);
     }
-    Path root = AddressFile.folder(warehouse);
+    Path root = warehouse.localFolder();
     int chosen = port == 0 ? freePort() : port;
     System.setProperty("derby.stream.error.file", root.resolve("derby.log").toString());
     try {

@@ -33,6 +33,11 @@ public final class Warehouse {
     return root.startsWith("/") || root.startsWith("file:");
   }
 
+  /** The folder of a local warehouse ({@link #isLocal}), where its lock and the server's address files live. */
+  public java.nio.file.Path localFolder() {
+    return java.nio.file.Path.of(root.replaceFirst("^file:", ""));
+  }
+
   public String layerLocation(String layer) {
     return root + "/" + layer;
   }
