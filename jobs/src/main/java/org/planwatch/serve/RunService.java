@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ public final class RunService implements AutoCloseable {
     byte[] token = new byte[32];
     new SecureRandom().nextBytes(token);
     try {
-      Files.createDirectories(AddressFile.folder(warehouse));
+      Files.createDirectories(warehouse.localFolder());
       ServerSocket socket = new ServerSocket(0, 8, InetAddress.getByName(LOOPBACK));
       Properties address = new Properties();
       address.setProperty("port", Integer.toString(socket.getLocalPort()));
@@ -112,10 +113,6 @@ public final class RunService implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the run service of " + warehouse, e);
     }
-  }
-
-  public int port() {
-    return socket.getLocalPort();
   }
 
   /** Stops taking requests and withdraws the address; a run already going on goes on. */
@@ -173,9 +170,7 @@ public final class RunService implements AutoCloseable {
       }
       stdout.flush();
       stderr.flush();
-      ByteArrayOutputStream code = new ByteArrayOutputStream();
-      new DataOutputStream(code).writeInt(exitCode);
-      frame(out, EXIT, code.toByteArray());
+      frame(out, EXIT, ByteBuffer.allocate(Integer.BYTES).putInt(exitCode).array());
     } catch (IOException e) {
       // The client went away (Ctrl-C): the run itself has finished or goes on without it.
       LOG.info("run service: client connection ended: {}", e.getMessage());
@@ -249,7 +244,7 @@ public final class RunService implements AutoCloseable {
           case EXIT -> {
             out.flush();
             err.flush();
-            return OptionalInt.of(new DataInputStream(new ByteArrayInputStream(body)).readInt());
+            return OptionalInt.of(ByteBuffer.wrap(body).getInt());
           }
           case DECLINED -> {
             err.println("planwatch: planwatch serve (pid " + pid + ") does not take this run: "
