@@ -13,14 +13,13 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.delta.DeltaTables;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.ops.JobRuns;
 import org.planwatch.ops.RunInputs;
+import org.planwatch.pipeline.InputManifest;
 import org.planwatch.pipeline.PreviousRun;
 import org.planwatch.serve.RunService;
 import org.planwatch.spark.MetastoreMode;
@@ -129,9 +128,6 @@ public final class RunCommand implements Callable<Integer> {
     return outcome.exitCode();
   }
 
-  /** Runs in this JVM one after another: the warehouse lock is a file lock, which a JVM holds once. */
-  private static final ReentrantLock SERVED = new ReentrantLock();
-
   /**
    * A run handed over by {@code planwatch run} to this serving process ({@link RunService}): the same
    * steps as a local run, in a new session of the serving Spark context. Declined when the client's
@@ -151,20 +147,8 @@ public final class RunCommand implements Callable<Integer> {
     if (!differ.isEmpty()) {
       throw new RunService.Declined("it runs with other settings: " + differ);
     }
-    Instant deadline = Instant.now().plusSeconds(request.waitForLockSeconds());
-    try {
-      if (!SERVED.tryLock(request.waitForLockSeconds(), TimeUnit.SECONDS)) {
-        err.println("planwatch: warehouse " + warehouse + " is busy: planwatch serve is running another run"
-            + (request.waitForLockSeconds() == 0 ? "; try again later, or pass --wait-for-lock SECONDS to wait for it"
-                : "; waited " + request.waitForLockSeconds() + " s"));
-        return ExitCode.BUSY;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ExitCode.BUSY;
-    }
-    Duration left = Duration.between(Instant.now(), deadline);
-    try (WarehouseLock lock = WarehouseLock.acquire(warehouse, left.isNegative() ? Duration.ZERO : left,
+    // A second run in this process meets the lock as one in another process does: it waits or stops busy.
+    try (WarehouseLock lock = WarehouseLock.acquire(warehouse, Duration.ofSeconds(request.waitForLockSeconds()),
         request.lockHolder() + " in planwatch serve")) {
       SparkSession spark = shared.newSession();
       Set<Integer> persistedBefore = new HashSet<>(JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet()
@@ -189,20 +173,18 @@ public final class RunCommand implements Callable<Integer> {
           : "planwatch: run failed: " + PlanwatchCli.oneLine(e) + " (the stack trace is in planwatch serve's log)");
       LOG.error("served run failed", e);
       return ExitCode.of(e);
-    } finally {
-      SERVED.unlock();
     }
   }
 
   /**
    * The settings in which a run and the server differ, as key to "run's value vs server's value": every
-   * --conf the run gives, and every setting that changes results ({@code planwatch.*}, the session time
-   * zone; see {@code InputManifest.settingsDigest}) the server was given. Settings only the server has
+   * --conf the run gives, and every setting that changes results ({@link InputManifest#changesResults})
+   * the server was given. Settings only the server has
    * (its port, authentication) do not count.
    */
   static Map<String, String> differentSettings(Map<String, String> server, Map<String, String> run) {
     Set<String> keys = new java.util.TreeSet<>(run.keySet());
-    server.keySet().stream().filter(k -> k.startsWith("planwatch.") || k.equals("spark.sql.session.timeZone")).forEach(keys::add);
+    server.keySet().stream().filter(InputManifest::changesResults).forEach(keys::add);
     Map<String, String> differ = new LinkedHashMap<>();
     for (String key : keys) {
       if (!java.util.Objects.equals(run.get(key), server.get(key))) {

@@ -34,12 +34,20 @@ public record InputManifest(List<InputFile> files, String codeDigest, String set
   }
 
   /**
-   * The evaluation thresholds ({@code planwatch.*}) and the session time zone (dates and load times are
-   * read in it). Anything else that changes results is code.
+   * Whether a setting may change results: the evaluation thresholds ({@code planwatch.*}) and the session
+   * time zone (dates and load times are read in it), which {@link #settingsDigest} covers. Anything else
+   * that changes results is code.
    */
+  public static boolean changesResults(String key) {
+    return key.startsWith("planwatch.") || key.equals(TIME_ZONE);
+  }
+
+  private static final String TIME_ZONE = "spark.sql.session.timeZone";
+
+  /** The settings that change results ({@link #changesResults}) as this session has them. */
   static String settingsDigest(SparkSession spark) {
     String settings = EvaluationSettings.from(key -> spark.conf().get(key, null))
-        + " timeZone=" + spark.conf().get("spark.sql.session.timeZone");
+        + " timeZone=" + spark.conf().get(TIME_ZONE);
     return Sha256.of(settings);
   }
 }
