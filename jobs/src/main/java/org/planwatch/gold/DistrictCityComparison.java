@@ -57,7 +57,8 @@ public final class DistrictCityComparison {
 
   /**
    * The wide rows dated {@code from} or later only ({@link ReachedDates}); null for every date.
-   * {@code progress} still holds the earlier evaluations, whose latest a later date carries.
+   * {@code progress} holds at least each target's latest evaluation before it, which a later date carries
+   * ({@link ReachedDates#evaluationsReadFrom}); earlier ones change nothing.
    */
   public static Dataset<Row> wide(Map<String, Dataset<Row>> silver, Dataset<Row> progress, LocalDate from) {
     Dataset<Row> rows = evaluationRows(silver, progress, from);

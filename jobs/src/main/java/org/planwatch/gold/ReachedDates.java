@@ -2,10 +2,13 @@ package org.planwatch.gold;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -45,6 +48,25 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
       from = Optional.of(from.filter(d -> d.isBefore(moved)).orElse(moved));
     }
     return from.map(d -> new ReachedDates(d, asOf));
+  }
+
+  /**
+   * The evaluations the dated tables read for their rows dated {@code from} or later: those dated
+   * {@code from} or later, and each target's latest before it, which a later date carries until the
+   * target's next evaluation. A night that adds one quarter then holds two dates of evaluations, not the
+   * whole history. The earlier rows of a target are not needed: its columns that do not change with the
+   * date (name, kind, target values) are equal in each of its rows.
+   *
+   * @param evaluations gold.indicator_progress rows, each target at most once per date
+   */
+  public static Dataset<Row> evaluationsReadFrom(Dataset<Row> evaluations, LocalDate from) {
+    Column before = col("as_of").lt(lit(java.sql.Date.valueOf(from)));
+    Dataset<Row> latestBefore =
+        evaluations.where(before).groupBy(col("plan_id").as("_lp"), col("region_code").as("_lr"), col("indicator_code").as("_li"))
+            .agg(max(col("as_of")).as("_la"));
+    Column isLatest = col("plan_id").equalTo(col("_lp")).and(col("region_code").equalTo(col("_lr")))
+        .and(col("indicator_code").equalTo(col("_li"))).and(col("as_of").equalTo(col("_la")));
+    return evaluations.where(not(before)).unionByName(evaluations.where(before).join(latestBefore, isLatest, "left_semi"));
   }
 
   /** The evaluations ({@code as_of}) dated {@code from} or later; all of them for null. */

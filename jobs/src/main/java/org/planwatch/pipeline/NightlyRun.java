@@ -501,13 +501,13 @@ public final class NightlyRun {
       BY_DATE_FROM_PROGRESS.forEach(this::markKept);
       return;
     }
-    Dataset<Row> upToRunDate = readAsIs(IndicatorProgress.SCHEMA)
-        .where(col("as_of").leq(lit(java.sql.Date.valueOf(settings.asOf())))).localCheckpoint();
+    Dataset<Row> upToRunDate = readAsIs(IndicatorProgress.SCHEMA).where(col("as_of").leq(lit(java.sql.Date.valueOf(settings.asOf()))));
     if (evaluationsReached.isPresent()) {
       LocalDate from = evaluationsReached.get().from();
-      byDateFromProgress(silver, upToRunDate, from, WriteScope.between(from, settings.asOf()));
+      byDateFromProgress(silver, ReachedDates.evaluationsReadFrom(upToRunDate, from).localCheckpoint(), from,
+          WriteScope.between(from, settings.asOf()));
     } else {
-      byDateFromProgress(silver, upToRunDate, null, WriteScope.upTo(settings.asOf()));
+      byDateFromProgress(silver, upToRunDate.localCheckpoint(), null, WriteScope.upTo(settings.asOf()));
     }
   }
 

@@ -1,0 +1,79 @@
+package org.planwatch.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.planwatch.silver.SilverStage;
+import org.planwatch.testing.TestSpark;
+import org.planwatch.testing.TestWarehouses;
+
+/**
+ * A night that reaches the dates from some day on computes the tables dated by evaluation from two
+ * kinds of evaluations only: those dated from that day, and each target's latest before it. The
+ * curated warehouse (evaluated as of 2023-12-31) shows that nothing else was needed.
+ */
+class ReachedDatesTest {
+  private static final LocalDate FROM = LocalDate.of(2023, 1, 1);
+  private static SparkSession spark;
+  private static Dataset<Row> progress;
+  private static final Map<String, Dataset<Row>> SILVER = new HashMap<>();
+
+  @BeforeAll
+  static void warehouse() {
+    spark = TestSpark.session();
+    TestWarehouses.curated();
+    progress = spark.table("gold.indicator_progress").localCheckpoint();
+    for (String table : SilverStage.READS.keySet()) {
+      SILVER.put(table, spark.table("silver." + table));
+    }
+  }
+
+  @Test
+  void huzhouChildcarePlacesFrom2023AreReadFromTheLast2022EvaluationOn() {
+    // Childcare places per 1000 people (a stock, so the 2023 H1 level counts): 2.63 in 2021, 3.63 in 2022, 4.08 in 2023 H1.
+    Column childcare = col("plan_id").equalTo("huzhou_14").and(col("indicator_code").equalTo("childcare_places_per_1000"));
+    assertEquals(List.of("2021-12-31 2.63", "2022-12-31 3.63", "2023-06-30 4.08"), datesAndActuals(progress.where(childcare)));
+    // Rows dated from 2023 on carry 3.63 until 4.08 arrives; 2.63 is nobody's latest any more.
+    assertEquals(List.of("2022-12-31 3.63", "2023-06-30 4.08"), datesAndActuals(ReachedDates.evaluationsReadFrom(progress, FROM).where(childcare)));
+  }
+
+  private static List<String> datesAndActuals(Dataset<Row> rows) {
+    return rows.orderBy("as_of").select(concat_ws(" ", col("as_of").cast("string"), col("actual_value").cast("string")))
+        .as(Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void theDatedTablesFromAReachedDateAreTheSameAsComputedWhole() {
+    Dataset<Row> needed = ReachedDates.evaluationsReadFrom(progress, FROM).localCheckpoint();
+    assertTrue(needed.count() < progress.count(), "fewer evaluations are read");
+    Date from = Date.valueOf(FROM);
+    assertSame("region_scorecard", RegionScorecard.build(SILVER, progress, null).where(col("as_of").geq(lit(from))),
+        RegionScorecard.build(SILVER, needed, FROM));
+    assertSame("district_city_comparison", DistrictCityComparison.build(SILVER, progress).where(col("as_of").geq(lit(from))),
+        DistrictCityComparison.wide(SILVER, needed, FROM).select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)));
+  }
+
+  private static void assertSame(String table, Dataset<Row> whole, Dataset<Row> fromReached) {
+    Dataset<Row> expected = whole.localCheckpoint();
+    Dataset<Row> actual = fromReached.localCheckpoint();
+    assertTrue(expected.count() > 0, table + " has rows from " + FROM);
+    assertEquals(expected.count(), actual.count(), table);
+    assertEquals(0, expected.exceptAll(actual).count(), table + ": rows computed whole and not from the reached date");
+    assertEquals(0, actual.exceptAll(expected).count(), table + ": rows computed from the reached date and not whole");
+  }
+}
