@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.round;
@@ -86,7 +87,7 @@ public final class IndicatorProgress {
     Column isPlaceholder = col("actual_period_end").isNull();
     // Evaluations before the dates reached are as stored; they decide, with tonight's, whether a target still needs a placeholder.
     Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(Columns.of(ActualSeries.KEYS));
-    Dataset<Row> rows = build(silver, reached.asOf(), settings, open, from, evaluatedBefore);
+    Dataset<Row> rows = build(actualsOfOpenPlans(silver, open), reached.asOf(), settings, open, from, evaluatedBefore);
     Column openTarget = col("_open").isNotNull();
     Dataset<Row> openKeys = open.select(col("plan_id").as("_op"), col("region_code").as("_or"), col("indicator_code").as("_oi"), lit(true).as("_open"));
     Dataset<Row> storedBaseSlices =
@@ -95,6 +96,22 @@ public final class IndicatorProgress {
             .where(isPlaceholder.and(openTarget).unary_$bang())
             .select(Columns.of(SCHEMA.columnNames()));
     return new Recomputed(rows.unionByName(storedBaseSlices), from, baseDates);
+  }
+
+  /**
+   * The silver tables with silver.observation cut to the actuals dated after the earliest base date of
+   * the {@code open} targets, held once: a target reads only actuals of its plan period (after its base
+   * date), and its province's of the same dates. A new quarter then reads the open plans' years, not
+   * every year since the first plan.
+   */
+  private static Map<String, Dataset<Row>> actualsOfOpenPlans(Map<String, Dataset<Row>> silver, Dataset<Row> open) {
+    Row earliestBase = open.agg(min(col("base_end"))).first();
+    if (earliestBase.isNullAt(0)) {
+      return silver;
+    }
+    Map<String, Dataset<Row>> out = new java.util.HashMap<>(silver);
+    out.put("observation", silver.get("observation").where(col("period_end").gt(lit(earliestBase.getDate(0)))).localCheckpoint());
+    return out;
   }
 
   /**
@@ -206,12 +223,13 @@ public final class IndicatorProgress {
    */
   private static Dataset<Row> placeholders(
       Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> evaluatedKeys, Dataset<Row> observation, LocalDate asOf) {
+    // Held: few targets, read twice; the summary below is then made for them alone, not for every target's actuals.
     Dataset<Row> missing =
-        ActualSeries.withoutKeysOf(targets, evaluatedKeys, ActualSeries.KEYS);
+        ActualSeries.withoutKeysOf(targets, evaluatedKeys, ActualSeries.KEYS).localCheckpoint();
     // What the region does report for the indicator in the plan period, whatever its scope.
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))
-            .join(targets.select(col("plan_id"), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end")),
+            .join(missing.select(col("plan_id"), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end")),
                 Columns.seq(List.of("region_code", "indicator_code")))
             .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))));
     Column label = concat(col("value_kind"), lit(" "), col("period_label"),
