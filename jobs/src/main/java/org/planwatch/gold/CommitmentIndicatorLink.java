@@ -67,8 +67,14 @@ public final class CommitmentIndicatorLink {
     Dataset<Row> indicators = silver.get("indicator").select(col("plan_id").as("_ip"), col("indicator_code").as("_ic"),
         col("name_zh").as("indicator_name_zh"), col("name_en").as("indicator_name_en"), col("unit").as("indicator_unit"));
     Dataset<Row> plans = silver.get("plan").select(col("plan_id").as("_pp"), col("region_code"));
+    // The latest evaluation of the linked targets only: the work follows the links, not every target's history.
+    Dataset<Row> linkedTargets =
+        silver.get("commitment_link").join(plans, col("plan_id").equalTo(col("_pp")))
+            .select(col("plan_id").as("_tp"), col("region_code").as("_tr"), col("indicator_code").as("_ti")).distinct();
     Dataset<Row> latest =
         progress.where(col("as_of").leq(lit(java.sql.Date.valueOf(asOf))))
+            .join(linkedTargets, col("plan_id").equalTo(col("_tp")).and(col("region_code").equalTo(col("_tr")))
+                .and(col("indicator_code").equalTo(col("_ti"))), "left_semi")
             .withColumn("_latest", row_number().over(Window.partitionBy("plan_id", "region_code", "indicator_code").orderBy(col("as_of").desc())))
             .where(col("_latest").equalTo(1))
             .select(col("plan_id").as("_gp"), col("region_code").as("_gr"), col("indicator_code").as("_gi"),

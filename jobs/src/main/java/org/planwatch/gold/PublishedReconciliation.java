@@ -26,6 +26,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.planwatch.rules.ProgressMeasure;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.Columns;
 
 /**
  * gold.published_reconciliation: every figure a document publishes about a plan's progress beside
@@ -66,7 +67,10 @@ public final class PublishedReconciliation {
     figures.add(derivedColumns(silver, evaluation));
 
     Dataset<Row> published = figures.stream().reduce(Dataset::unionByName).orElseThrow();
-    Dataset<Row> ours = ourValues(progress, silver);
+    // Our side for the targets a document publishes figures about only: the work follows what is published.
+    Dataset<Row> publishedTargets = published.select(col("plan_id"), col("region_code"), col("indicator_code")).distinct();
+    Dataset<Row> ours = ourValues(progress.join(publishedTargets, Columns.seq(List.of("plan_id", "region_code", "indicator_code")), "left_semi"),
+        silver, publishedTargets);
     Dataset<Row> joined =
         published.join(ours,
                 published.col("plan_id").equalTo(ours.col("_plan")).and(published.col("region_code").equalTo(ours.col("_region")))
@@ -162,7 +166,7 @@ public final class PublishedReconciliation {
    * and the outlook. The cumulative actual is summed from yearly amounts here, never taken from the
    * published cumulative figure it is compared with.
    */
-  private static Dataset<Row> ourValues(Dataset<Row> progress, Map<String, Dataset<Row>> silver) {
+  private static Dataset<Row> ourValues(Dataset<Row> progress, Map<String, Dataset<Row>> silver, Dataset<Row> targets) {
     List<Column> columns = new ArrayList<>();
     columns.add(col("plan_id").as("_plan"));
     columns.add(col("region_code").as("_region"));
@@ -181,18 +185,19 @@ public final class PublishedReconciliation {
       }
     }
     Dataset<Row> ours = progress.select(columns.toArray(Column[]::new));
-    return ours.join(yearlySums(silver), col("_plan").equalTo(col("_sp")).and(col("_indicator").equalTo(col("_si")))
+    return ours.join(yearlySums(silver, targets), col("_plan").equalTo(col("_sp")).and(col("_indicator").equalTo(col("_si")))
             .and(col("_as_of").equalTo(col("_sa"))), "left")
         .drop("_sp", "_si", "_sa");
   }
 
-  /** Sums of yearly amounts from the plan start, where no year is missing. */
-  private static Dataset<Row> yearlySums(Map<String, Dataset<Row>> silver) {
+  /** Sums of yearly amounts from the plan start, where no year is missing, for the plans and indicators of {@code targets}. */
+  private static Dataset<Row> yearlySums(Map<String, Dataset<Row>> silver, Dataset<Row> targets) {
     Dataset<Row> plans = silver.get("plan").select(col("plan_id"), col("region_code"), col("period_start_year"));
     Dataset<Row> levels =
         silver.get("observation").where(col("value_kind").equalTo("level").and(col("value").isNotNull())
             .and(ActualSeries.fullYear(col("period_start"), col("period_end"))));
-    Dataset<Row> joined = levels.join(plans, "region_code").where(year(col("period_end")).geq(col("period_start_year")));
+    Dataset<Row> joined = levels.join(plans, "region_code").where(year(col("period_end")).geq(col("period_start_year")))
+        .join(targets.select(col("plan_id"), col("indicator_code")).distinct(), Columns.seq(List.of("plan_id", "indicator_code")), "left_semi");
     var running = Window.partitionBy(col("plan_id"), col("indicator_code"), col("statistical_scope")).orderBy(col("period_end"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     return joined
