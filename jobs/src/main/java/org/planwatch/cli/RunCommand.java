@@ -158,8 +158,10 @@ public final class RunCommand implements Callable<Integer> {
             () -> "in planwatch serve, pid " + ProcessHandle.current().pid());
       } finally {
         // The serving process outlives the run: its checkpoints would otherwise stay in memory until it ends.
+        // Delta's table states stay: Delta drops one when its table moves on, and the next night reads a
+        // kept table without rebuilding its state.
         JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).forEach((id, rdd) -> {
-          if (!persistedBefore.contains((Integer) id)) {
+          if (!persistedBefore.contains((Integer) id) && !isDeltaTableState(rdd.name())) {
             rdd.unpersist(false);
           }
         });
@@ -234,6 +236,11 @@ public final class RunCommand implements Callable<Integer> {
     String lockHolder() {
       return "planwatch run " + runId + " as of " + asOf;
     }
+  }
+
+  /** Delta's cache of a table's state at one version ("Delta Table State #12 - file:/..."), which Delta releases itself. */
+  static boolean isDeltaTableState(String rddName) {
+    return rddName != null && rddName.startsWith("Delta Table State #");
   }
 
   /** How a run ended: its exit code, what it wrote, and the reason when it did not succeed. */

@@ -56,6 +56,9 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Set NAME's password in --password-file (read from the terminal, or one line of standard input) and exit.")
   String addUser;
 
+  /** How long Delta keeps a table's log, and with it its state, in memory after its last use, in minutes. */
+  static final String DELTA_LOG_RETENTION = "spark.databricks.delta.delta.log.cacheRetentionMinutes";
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     if (addUser != null) {
@@ -71,6 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
       warehouse.conf.put("hive.server2.custom.authentication.class", PasswordFile.class.getName());
       warehouse.conf.put(PasswordFile.SETTING, passwordFile.toAbsolutePath().toString());
     }
+    // Tables' logs stay known to the server from one night to the next (Delta's default is an hour).
+    warehouse.conf.putIfAbsent(DELTA_LOG_RETENTION, "1500");
     BindPolicy.check(host, authentication());
     warehouse.conf.put(ThriftServer.BIND_HOST, host);
     warehouse.conf.put(ThriftServer.PORT, Integer.toString(port));
