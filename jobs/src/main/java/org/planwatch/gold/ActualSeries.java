@@ -112,8 +112,8 @@ final class ActualSeries {
     Dataset<Row> levels = levels(candidates);
     List<Dataset<Row>> parts = new ArrayList<>();
     parts.add(part(levels, col("level"), col("level_note"), null, null, null, null, null));
-    parts.add(cumulative(targets, candidates, levels));
-    parts.add(factors(targets, candidates, levels));
+    parts.add(cumulative(targets, candidates));
+    parts.add(factors(candidates, levels));
     Dataset<Row> status =
         best(candidates.where(col("value_kind").equalTo("status")).withColumn("derived", lit(0)));
     parts.add(part(status, null, null, null, null, null, col("status_met"), null));
@@ -166,8 +166,13 @@ final class ActualSeries {
         .withColumn("as_of", col("period_end"));
   }
 
-  /** Published cumulative figures from the plan start, else running sums of complete yearly amounts. */
-  private static Dataset<Row> cumulative(Dataset<Row> targets, Dataset<Row> candidates, Dataset<Row> levels) {
+  /**
+   * Published cumulative figures from the plan start, else running sums of complete yearly amounts.
+   * The sums run over every year since the plan start, so their levels are found for the cumulative
+   * targets alone: a filter on the date (a night that reaches its last dates only) reaches everything
+   * else, but not through a running sum.
+   */
+  private static Dataset<Row> cumulative(Dataset<Row> targets, Dataset<Row> candidates) {
     Dataset<Row> published =
         best(candidates.where(col("value_kind").equalTo("cumulative").and(col("period_start").equalTo(col("plan_start")))
                 .and(col("value").isNotNull()))
@@ -177,7 +182,7 @@ final class ActualSeries {
     WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> sums =
-        levels.where(col("full_year")).join(cumulativeTargets, Columns.seq(KEYS))
+        levels(candidates.join(cumulativeTargets, Columns.seq(KEYS), "left_semi")).where(col("full_year"))
             .withColumn("_sum", sum(col("level")).over(running))
             .withColumn("_years", count(lit(1)).over(running))
             .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)))
@@ -188,13 +193,17 @@ final class ActualSeries {
     return fromPublished.unionByName(withoutKeysOf(fromSums, fromPublished, List.of("plan_id", "region_code", "indicator_code", "as_of")));
   }
 
-  /** Growth factors since the base: yearly growth rates compounded, a published average, or level / base. */
-  private static Dataset<Row> factors(Dataset<Row> targets, Dataset<Row> candidates, Dataset<Row> levels) {
+  /**
+   * Growth factors since the base: yearly growth rates compounded, a published average, or level / base.
+   * The compounding runs over every year since the plan start: its levels are found for the indicators
+   * that are growth rates alone (as the sums in {@link #cumulative}).
+   */
+  private static Dataset<Row> factors(Dataset<Row> candidates, Dataset<Row> levels) {
     WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column growthIndicator = col("measure_type").equalTo("growth_rate");
     Dataset<Row> yearly =
-        levels.where(growthIndicator.and(col("full_year")))
+        levels(candidates.where(growthIndicator)).where(col("full_year"))
             .withColumn("_logsum", sum(log1p(col("level").divide(100))).over(running))
             .withColumn("_years", count(lit(1)).over(running))
             .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)));
