@@ -54,13 +54,29 @@ final class ChangedFiles {
     Dataset<Row> firstKeys = typedKeys.apply(changedRows.unionByName(onLines(bronze, duplicates, "left_semi")))
         .select(Columns.of(keys)).distinct();
     Dataset<Row> unchangedValid = storedValid.where(not(inChanged));
-    Dataset<Row> collisions = unchangedValid.join(firstKeys, Columns.seq(keys), "left_semi").select(Columns.of(LINE));
+    Dataset<Row> collisions = sameSlices(silver, unchangedValid, firstKeys)
+        .join(firstKeys, Columns.seq(keys), "left_semi").select(Columns.of(LINE));
     Dataset<Row> again = duplicates.unionByName(collisions).distinct().localCheckpoint();
     return new Selection(
         changedRows.unionByName(onLines(bronze, again, "left_semi")),
         onLines(unchangedValid, again, "left_anti"),
         onLines(quarantined, again, "left_anti").drop("first_seen_at"),
         storedValid.where(inChanged).unionByName(onLines(unchangedValid, collisions, "left_semi")));
+  }
+
+  /**
+   * The rows of {@code rows} in the slices {@code keys} fall in, where the slice column is part of the key:
+   * a row can share a key only with rows of its own slice (a new quarter's actuals, only with rows of
+   * that quarter), and Delta reads only the files holding those slices.
+   */
+  private static Dataset<Row> sameSlices(TableSchema silver, Dataset<Row> rows, Dataset<Row> keys) {
+    if (silver.sliceColumn().isEmpty() || !silver.keys().contains(silver.sliceColumn().get())) {
+      return rows;
+    }
+    String slice = silver.sliceColumn().get();
+    // One value per slice (a date), not per row.
+    Object[] values = keys.select(slice).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
+    return rows.where(values.length == 0 ? org.apache.spark.sql.functions.lit(false) : col(slice).isin(values));
   }
 
   /**
