@@ -51,8 +51,9 @@ final class ChangedFiles {
         .and(not(col("field").isin(FileProblem.FILE_FIELDS.toArray()))).and(not(inChanged)));
     Dataset<Row> duplicates = quarantined.where(col("reason").startsWith(Checked.DUPLICATE)).select(Columns.of(LINE)).distinct();
     Dataset<Row> changedRows = bronze.where(inChanged);
+    // Held: read twice, for the slices they fall in and for the collisions.
     Dataset<Row> firstKeys = typedKeys.apply(changedRows.unionByName(onLines(bronze, duplicates, "left_semi")))
-        .select(Columns.of(keys)).distinct();
+        .select(Columns.of(keys)).distinct().localCheckpoint();
     Dataset<Row> unchangedValid = storedValid.where(not(inChanged));
     Dataset<Row> collisions = sameSlices(silver, unchangedValid, firstKeys)
         .join(firstKeys, Columns.seq(keys), "left_semi").select(Columns.of(LINE));
@@ -73,10 +74,17 @@ final class ChangedFiles {
     if (silver.sliceColumn().isEmpty() || !silver.keys().contains(silver.sliceColumn().get())) {
       return rows;
     }
-    String slice = silver.sliceColumn().get();
-    // One value per slice (a date), not per row.
-    Object[] values = keys.select(slice).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
-    return rows.where(values.length == 0 ? org.apache.spark.sql.functions.lit(false) : col(slice).isin(values));
+    return whereAmong(rows, silver.sliceColumn().get(), keys);
+  }
+
+  /**
+   * The rows of {@code rows} whose {@code column} holds one of the values {@code values} has there. The
+   * values (one per file or slice, not per row) are looked up first, so the condition is a list Delta
+   * matches against its file statistics.
+   */
+  private static Dataset<Row> whereAmong(Dataset<Row> rows, String column, Dataset<Row> values) {
+    Object[] found = values.select(column).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
+    return rows.where(found.length == 0 ? org.apache.spark.sql.functions.lit(false) : col(column).isin(found));
   }
 
   /**
@@ -86,8 +94,7 @@ final class ChangedFiles {
    */
   private static Dataset<Row> onLines(Dataset<Row> rows, Dataset<Row> lines, String how) {
     if (how.equals("left_semi")) {
-      Object[] files = lines.select("input_file").distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
-      rows = rows.where(files.length == 0 ? org.apache.spark.sql.functions.lit(false) : col("input_file").isin(files));
+      rows = whereAmong(rows, "input_file", lines);
     }
     Dataset<Row> renamed = lines.select(col("input_file").as("_line_file"), col("input_line").as("_line"));
     Column on = rows.col("input_file").equalTo(col("_line_file")).and(rows.col("input_line").equalTo(col("_line")));
