@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.delta.DeltaTables;
+import org.planwatch.delta.HeldTables;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.ops.JobRuns;
 import org.planwatch.ops.RunInputs;
@@ -100,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
     try (lock) {
       SparkSession spark = warehouse.session("planwatch run " + request.asOf());
       try {
-        return runAndPrint(spark, warehouse.warehouse(), request, deadRunsPossible(lock), start, System.out, System.err,
+        return runAndPrint(spark, warehouse.warehouse(), request, deadRunsPossible(lock), HeldTables.none(), start, System.out, System.err,
             () -> String.format("%.1f s since JVM start", (System.currentTimeMillis() - jvmStart) / 1e3));
       } finally {
         spark.stop();
@@ -117,10 +118,10 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** {@link #runLogged}, then its summary on {@code out}, ending with how long it took and {@code where}. */
-  private static int runAndPrint(SparkSession spark, Warehouse warehouse, RunRequest request, boolean deadRunsPossible, long start,
-      PrintStream out, PrintStream err, java.util.function.Supplier<String> where) {
+  private static int runAndPrint(SparkSession spark, Warehouse warehouse, RunRequest request, boolean deadRunsPossible, HeldTables held,
+      long start, PrintStream out, PrintStream err, java.util.function.Supplier<String> where) {
     double sessionSeconds = (System.nanoTime() - start) / 1e9;
-    Outcome outcome = runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), deadRunsPossible);
+    Outcome outcome = runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), deadRunsPossible, held);
     print(out, warehouse, outcome.summary(), request, (System.nanoTime() - start) / 1e9, sessionSeconds, where.get());
     if (outcome.message() != null) {
       err.println("planwatch: " + outcome.message());
@@ -134,9 +135,10 @@ public final class RunCommand implements Callable<Integer> {
    * metastore or settings differ from those the server started with (its results would differ).
    *
    * @param serverConf the --conf settings the server was started with
+   * @param held the silver tables' rows the server holds from one night to the next
    */
   public static int served(SparkSession shared, Warehouse warehouse, MetastoreMode metastore, Map<String, String> serverConf,
-      Map<String, String> fields, PrintStream out, PrintStream err) {
+      HeldTables held, Map<String, String> fields, PrintStream out, PrintStream err) {
     long start = System.nanoTime();
     RunRequest request = RunRequest.of(fields);
     if (request.metastore() != metastore) {
@@ -154,14 +156,14 @@ public final class RunCommand implements Callable<Integer> {
       Set<Integer> persistedBefore = new HashSet<>(JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet()
           .stream().map(id -> (Integer) id).toList());
       try {
-        return runAndPrint(spark, warehouse, request, deadRunsPossible(lock), start, out, err,
+        return runAndPrint(spark, warehouse, request, deadRunsPossible(lock), held, start, out, err,
             () -> "in planwatch serve, pid " + ProcessHandle.current().pid());
       } finally {
         // The serving process outlives the run: its checkpoints would otherwise stay in memory until it ends.
         // Delta's table states stay: Delta drops one when its table moves on, and the next night reads a
-        // kept table without rebuilding its state.
+        // kept table without rebuilding its state. So do the silver tables' rows it holds, one version each.
         JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).forEach((id, rdd) -> {
-          if (!persistedBefore.contains((Integer) id) && !isDeltaTableState(rdd.name())) {
+          if (!persistedBefore.contains((Integer) id) && !isDeltaTableState(rdd.name()) && !HeldTables.isHeld(rdd.name())) {
             rdd.unpersist(false);
           }
         });
@@ -256,6 +258,12 @@ public final class RunCommand implements Callable<Integer> {
    */
   public static Outcome runLogged(SparkSession spark, Warehouse warehouse, JobRuns.Run run, long maxQuarantined, boolean recompute,
       boolean deadRunsPossible) {
+    return runLogged(spark, warehouse, run, maxQuarantined, recompute, deadRunsPossible, HeldTables.none());
+  }
+
+  /** {@link #runLogged(SparkSession, Warehouse, JobRuns.Run, long, boolean, boolean)} with the tables' rows a serving process holds. */
+  public static Outcome runLogged(SparkSession spark, Warehouse warehouse, JobRuns.Run run, long maxQuarantined, boolean recompute,
+      boolean deadRunsPossible, HeldTables held) {
     DeltaTables tables = new DeltaTables(spark, warehouse);
     JobRuns log = new JobRuns(spark, tables);
     RunInputs inputs = new RunInputs(spark, tables);
@@ -269,7 +277,7 @@ public final class RunCommand implements Callable<Integer> {
       LOG.info("last succeeded run {} (as of {}): tables it left unchanged are kept where their inputs did not change",
           previous.runId(), previous.asOf());
     }
-    NightlyRun nightly = new NightlyRun(spark, tables, new RunSettings(run.datasets(), run.asOf(), maxQuarantined), previous);
+    NightlyRun nightly = new NightlyRun(spark, tables, new RunSettings(run.datasets(), run.asOf(), maxQuarantined), previous, held);
     RunSummary summary;
     try {
       summary = nightly.execute();

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.planwatch.delta.HeldTables;
 import org.planwatch.serve.BindPolicy;
 import org.planwatch.serve.MetastoreServer;
 import org.planwatch.serve.PasswordFile;
@@ -90,8 +91,9 @@ public final class ServeCommand implements Callable<Integer> {
       server = ThriftServer.start(spark);
       if (warehouse.warehouse().isLocal()) {
         SparkSession shared = spark;
+        HeldTables held = HeldTables.acrossRuns();
         runService = RunService.start(warehouse.warehouse(),
-            (request, out, err) -> RunCommand.served(shared, warehouse.warehouse(), mode, runConf, request, out, err));
+            (request, out, err) -> RunCommand.served(shared, warehouse.warehouse(), mode, runConf, held, request, out, err));
       }
     } catch (RuntimeException e) {
       if (server != null) {

@@ -24,6 +24,7 @@ import org.planwatch.bronze.CsvInput;
 import org.planwatch.bronze.FileProblem;
 import org.planwatch.bronze.InputFile;
 import org.planwatch.delta.DeltaTables;
+import org.planwatch.delta.HeldTables;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.delta.WriteScope;
 import org.planwatch.schema.Schemas;
@@ -69,9 +70,11 @@ public final class NightlyRun {
   private InputManifest manifest;
   /** Bronze tables (unqualified) whose rows silver reads from Delta rather than from this run's reading. */
   private final Set<String> readBack = new HashSet<>();
+  /** Silver tables' rows held by the process from an earlier run, and for a later one. */
+  private final HeldTables held;
 
   public NightlyRun(SparkSession spark, DeltaTables tables, RunSettings settings) {
-    this(spark, tables, settings, null);
+    this(spark, tables, settings, null, HeldTables.none());
   }
 
   /**
@@ -79,10 +82,19 @@ public final class NightlyRun {
    *     nothing it depends on changed since (see {@link #execute}); null computes and compares every table
    */
   public NightlyRun(SparkSession spark, DeltaTables tables, RunSettings settings, PreviousRun previous) {
+    this(spark, tables, settings, previous, HeldTables.none());
+  }
+
+  /**
+   * @param held silver tables' rows by Delta version, which a serving process holds from one run to the
+   *     next: a kept table held at its current version is not read from Delta
+   */
+  public NightlyRun(SparkSession spark, DeltaTables tables, RunSettings settings, PreviousRun previous, HeldTables held) {
     this.spark = spark;
     this.tables = tables;
     this.settings = settings;
     this.previous = previous;
+    this.held = held;
   }
 
   /** What this run read: set once {@link #execute} has listed the inputs. */
@@ -129,6 +141,7 @@ public final class NightlyRun {
     Map<String, Dataset<Row>> silverTables;
     if (silverKept) {
       silverTables = goldKept ? Map.of() : keptSilver(Set.of(), new java.util.HashMap<>());
+      logTakenFromHeld();
     } else {
       silverTables = silver(silverReached, bronze, now);
     }
@@ -346,12 +359,36 @@ public final class NightlyRun {
   /** Whether a table was as the previous run left it before this run wrote it, for the tables asked. */
   private final Map<String, Boolean> leftAsPreviousRun = new java.util.HashMap<>();
 
-  /** A silver table kept as the previous run left it, read once from Delta (gold reads each several times). */
+  /**
+   * A silver table kept as the previous run left it, read once (gold reads each several times): from the
+   * rows the process holds when it holds them at the table's current version, else from Delta.
+   */
   private Dataset<Row> readKept(String table) {
-    return readAsIs(Schemas.of("silver." + table)).localCheckpoint();
+    TableSchema schema = Schemas.of("silver." + table);
+    tables.ensure(schema);
+    Optional<Dataset<Row>> rows = held.rowsAt(spark, schema, tables.state(schema));
+    if (rows.isPresent()) {
+      summary.markTakenFromHeld(schema.qualifiedName());
+      return rows.get();
+    }
+    return readAndHold(schema);
   }
 
-  /** The kept silver tables, all but {@code computed}, read once from Delta for gold (or taken from {@code read}). */
+  /** The table read from Delta and checkpointed; held when no commit came between (the version is known). */
+  private Dataset<Row> readAndHold(TableSchema schema) {
+    DeltaTables.TableState before = tables.state(schema);
+    Dataset<Row> rows = readAsIs(schema).localCheckpoint();
+    return before.equals(tables.state(schema)) ? held.hold(schema, before, rows) : rows;
+  }
+
+  private void logTakenFromHeld() {
+    if (!summary.takenFromHeld().isEmpty()) {
+      LOG.info("{} kept silver tables taken from the rows this process holds at their current versions, not read from Delta: {}",
+          summary.takenFromHeld().size(), summary.takenFromHeld());
+    }
+  }
+
+  /** The kept silver tables, all but {@code computed}, read once for gold ({@link #readKept}, or taken from {@code read}). */
   private Map<String, Dataset<Row>> keptSilver(Set<String> computed, Map<String, Dataset<Row>> read) {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     for (String t : SilverStage.READS.keySet()) {
@@ -390,13 +427,13 @@ public final class NightlyRun {
       if (slices == null) {
         Dataset<Row> rows = silver.tables().get(table).localCheckpoint();
         record(tables.merge(schema, rows));
-        persisted.put(table, rows);
+        persisted.put(table, held.holdWritten(schema, tables.state(schema), rows));
       } else {
         // Checked by file: only the slices the changed rows reach are computed and given to the write;
         // gold reads the table as written, once.
         WriteScope reached = WriteScope.only(slices);
         record(tables.merge(schema, reached.rowsOf(silver.tables().get(table), schema), reached));
-        persisted.put(table, readAsIs(schema).localCheckpoint());
+        persisted.put(table, readAndHold(schema));
       }
     }
     TableSchema quarantine = Schemas.of("silver.quarantine");
@@ -424,6 +461,7 @@ public final class NightlyRun {
       summary.quarantinedByTable().put(r.getString(0).replaceFirst("^silver\\.", ""), r.getLong(1));
     }
     persisted.putAll(keptSilver(persisted.keySet(), kept));
+    logTakenFromHeld();
     return persisted;
   }
 

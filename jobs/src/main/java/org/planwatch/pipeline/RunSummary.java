@@ -94,6 +94,18 @@ public final class RunSummary {
 
   private final Map<String, Set<String>> checkedByFile = new LinkedHashMap<>();
 
+  /** Marks a kept silver table as read from the rows the process held from an earlier run, not from Delta. */
+  public void markTakenFromHeld(String table) {
+    takenFromHeld.add(table);
+  }
+
+  /** Kept silver tables read from the rows the process held (qualified names), in the order read. */
+  public Set<String> takenFromHeld() {
+    return takenFromHeld;
+  }
+
+  private final Set<String> takenFromHeld = new java.util.LinkedHashSet<>();
+
   /** Rows of silver.quarantine by the silver table they were meant for (unqualified name). */
   public Map<String, Long> quarantinedByTable() {
     return quarantinedByTable;
