@@ -47,11 +47,17 @@ public final class CommitmentIndicatorLink {
         when(col("evidence_field").equalTo(CommitmentField.TARGET.code()), expr("instr(target_text, evidence_text)"))
             .when(col("evidence_field").equalTo(CommitmentField.RESULT.code()), expr("instr(result_text, evidence_text)"))
             .otherwise(expr("instr(item_zh, evidence_text)"));
+    // Held: looked at before the joins. Without a link there is no row, and the plan below would read
+    // the progress table to find none.
     Dataset<Row> links =
         silver.get("commitment_link")
             .join(commitments, Columns.seq(CommitmentScorecard.COMMITMENT_KEY))
             .withColumn("evidence_field", field)
-            .withColumn("_evidence_start", start);
+            .withColumn("_evidence_start", start)
+            .localCheckpoint();
+    if (links.isEmpty()) {
+      return links.sparkSession().createDataFrame(List.of(), SCHEMA.columns());
+    }
 
     Dataset<Row> quantities = silver.get("commitment_quantity").select(col("year").as("_qy"), col("department_zh").as("_qd"),
         col("item_seq").as("_qs"), col("source_field").as("_qf"), col("char_position").as("_qp"), col("quantity_seq"),

@@ -66,7 +66,12 @@ public final class PublishedReconciliation {
     // derived columns of the evaluation's table
     figures.add(derivedColumns(silver, evaluation));
 
-    Dataset<Row> published = figures.stream().reduce(Dataset::unionByName).orElseThrow();
+    // Held: looked at before the joins. Without a published figure there is nothing to reconcile, and
+    // the plan below would scan every actual and evaluation to find no row.
+    Dataset<Row> published = figures.stream().reduce(Dataset::unionByName).orElseThrow().localCheckpoint();
+    if (published.isEmpty()) {
+      return published.sparkSession().createDataFrame(List.of(), SCHEMA.columns());
+    }
     // Our side for the targets a document publishes figures about only: the work follows what is published.
     Dataset<Row> publishedTargets = published.select(col("plan_id"), col("region_code"), col("indicator_code")).distinct();
     Dataset<Row> ours = ourValues(progress.join(publishedTargets, Columns.seq(List.of("plan_id", "region_code", "indicator_code")), "left_semi"),

@@ -3,11 +3,16 @@ package org.planwatch.gold;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.planwatch.silver.SilverStage;
+import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
 
@@ -26,6 +31,22 @@ class PublishedReconciliationTest {
     return spark.sql("SELECT published_value, round(our_value, 4), matches, explanation_category FROM gold.published_reconciliation"
         + " WHERE plan_id = 'huzhou_14' AND indicator_code = '" + indicator + "' AND measure = '" + measure
         + "' AND source_kind = '" + sourceKind + "'").first();
+  }
+
+  @Test
+  void withoutPublishedFiguresThereIsNothingToReconcile() {
+    Warehouse warehouse = TestWarehouses.curated().warehouse();
+    Map<String, Dataset<Row>> silver = new HashMap<>();
+    for (String t : SilverStage.READS.keySet()) {
+      silver.put(t, spark.read().format("delta").load(warehouse.location("silver", t)));
+    }
+    // A region whose documents publish no evaluation, no prose figure and no derived column: levels only.
+    silver.put("published_evaluation", silver.get("published_evaluation").limit(0));
+    silver.put("published_figure", silver.get("published_figure").limit(0));
+    silver.put("observation", silver.get("observation").where("value_kind = 'level'"));
+    Dataset<Row> rows = PublishedReconciliation.build(silver, spark.read().format("delta").load(warehouse.location(IndicatorProgress.SCHEMA)));
+    assertEquals(0, rows.count());
+    assertEquals(List.of(PublishedReconciliation.SCHEMA.columns().fieldNames()), List.of(rows.columns()));
   }
 
   @Test
