@@ -22,7 +22,8 @@ import scala.Option;
  * <p>An entry is the table's id and version, and the checkpointed rows it held at that version: any
  * commit since (a write, a MERGE by hand, OPTIMIZE, RESTORE) gives another version, and the rows are then
  * read from Delta again. One entry per table, the newest replacing the one before, so the memory held is
- * at most one copy of each table held (checkpointed to memory and disk, so the block manager spills it).
+ * at most one copy of each table held (checkpointed to memory and disk, so the block manager spills it),
+ * and the tables held are the reference tables (regions, plans, targets, ...), not the actuals.
  * A process that runs once holds nothing: {@link #none()}.
  */
 public final class HeldTables {
@@ -85,12 +86,14 @@ public final class HeldTables {
   /**
    * Holds {@code checkpointed}, a DataFrame made by {@code localCheckpoint}, as the table's rows at
    * {@code state}: the caller vouches that the table holds exactly these rows at that version. Rows of
-   * another kind of DataFrame are not held (their blocks are not the caller's to keep).
+   * another kind of DataFrame are not held (their blocks are not the caller's to keep), nor those of a
+   * sliced table (silver.observation): it grows with the history and changes with every new quarter,
+   * so the server would hold its largest table through the day for a night that reads it again anyway.
    *
    * @return {@code checkpointed}
    */
   public synchronized Dataset<Row> hold(TableSchema table, DeltaTables.TableState state, Dataset<Row> checkpointed) {
-    if (!holds || !(checkpointed.logicalPlan() instanceof LogicalRDD plan)) {
+    if (!holds || table.sliceColumn().isPresent() || !(checkpointed.logicalPlan() instanceof LogicalRDD plan)) {
       return checkpointed;
     }
     RDD<InternalRow> rows = plan.rdd();

@@ -86,6 +86,10 @@ class HeldTablesTest {
     // Not a checkpoint: its blocks are not there to hold.
     held.hold(region, state, spark.createDataFrame(List.<Row>of(), region.columns()));
     assertEquals(Optional.empty(), held.rowsAt(spark, region, state));
+    // The actuals, sliced by period: a new quarter changes them every night.
+    TableSchema observation = Schemas.of("silver.observation");
+    held.holdWritten(observation, state, spark.createDataFrame(List.<Row>of(), observation.columns()).localCheckpoint());
+    assertEquals(Optional.empty(), held.rowsAt(spark, observation, state));
   }
 
   private static int heldRdd(Dataset<Row> checkpointed) {
