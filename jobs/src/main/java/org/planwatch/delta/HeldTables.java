@@ -60,13 +60,29 @@ public final class HeldTables {
     if (e == null || !e.state().equals(state)) {
       return Optional.empty();
     }
-    // A new DataFrame over the held blocks, in this night's session (each served night has its own), with
+    if (!everyBlockStored(spark, e.rows().rdd())) {
+      // A checkpoint has no lineage to recompute a lost block from (an executor gone, a manual unpersist):
+      // read from Delta instead.
+      entries.remove(table.qualifiedName());
+      e.rows().rdd().unpersist(false);
+      return Optional.empty();
+    }
+    // Spark internals (public in bytecode, pinned by HeldTablesTest): a new DataFrame over the held blocks, in this night's session (each served night has its own), with
     // the size the checkpoint recorded (the planner broadcasts a small table) and new column ids (a night
     // may read the table twice in one query).
     LogicalRDD held = e.rows();
     LogicalRDD plan = held.copy(held.output(), held.rdd(), held.outputPartitioning(), held.outputOrdering(), held.isStreaming(),
         spark, Option.apply(held.computeStats()), Option.apply(held.constraints())).newInstance();
     return Optional.of(Dataset.ofRows(spark, plan));
+  }
+
+  private static boolean everyBlockStored(SparkSession spark, RDD<InternalRow> rows) {
+    for (org.apache.spark.storage.RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
+      if (info.id() == rows.id()) {
+        return info.numCachedPartitions() == rows.getNumPartitions();
+      }
+    }
+    return rows.getNumPartitions() == 0;
   }
 
   /**

@@ -72,6 +72,16 @@ class HeldTablesTest {
   }
 
   @Test
+  void rowsWhoseBlocksAreGoneAreReadAgain() {
+    HeldTables held = HeldTables.acrossRuns();
+    DeltaTables.TableState state = new DeltaTables.TableState("table-id", 1);
+    Dataset<Row> rows = held.holdWritten(region, state, regions("吴兴区"));
+    // As when the executor holding them is lost: a checkpoint cannot recompute its blocks.
+    spark.sparkContext().getPersistentRDDs().get(heldRdd(rows)).get().unpersist(true);
+    assertEquals(Optional.empty(), held.rowsAt(spark, region, state));
+  }
+
+  @Test
   void holdsNothingItCannotVouchFor() {
     DeltaTables.TableState state = new DeltaTables.TableState("table-id", 1);
     HeldTables none = HeldTables.none();
