@@ -47,7 +47,7 @@ public final class CommitmentIndicatorLink {
         when(col("evidence_field").equalTo(CommitmentField.TARGET.code()), expr("instr(target_text, evidence_text)"))
             .when(col("evidence_field").equalTo(CommitmentField.RESULT.code()), expr("instr(result_text, evidence_text)"))
             .otherwise(expr("instr(item_zh, evidence_text)"));
-    // Held: looked at before the joins. Without a link there is no row, and the plan below would read
+    // Checkpointed: looked at before the joins. Without a link there is no row, and the plan below would read
     // the progress table to find none.
     Dataset<Row> links =
         silver.get("commitment_link")

@@ -66,7 +66,7 @@ public final class PublishedReconciliation {
     // derived columns of the evaluation's table
     figures.add(derivedColumns(silver, evaluation));
 
-    // Held: looked at before the joins. Without a published figure there is nothing to reconcile, and
+    // Checkpointed: looked at before the joins. Without a published figure there is nothing to reconcile, and
     // the plan below would scan every actual and evaluation to find no row.
     Dataset<Row> published = figures.stream().reduce(Dataset::unionByName).orElseThrow().localCheckpoint();
     if (published.isEmpty()) {

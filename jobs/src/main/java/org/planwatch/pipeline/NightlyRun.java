@@ -366,17 +366,20 @@ public final class NightlyRun {
   private Dataset<Row> readKept(String table) {
     TableSchema schema = Schemas.of("silver." + table);
     tables.ensure(schema);
-    Optional<Dataset<Row>> rows = held.rowsAt(spark, schema, tables.state(schema));
+    DeltaTables.TableState state = tables.state(schema);
+    Optional<Dataset<Row>> rows = held.rowsAt(spark, schema, state);
     if (rows.isPresent()) {
       summary.markTakenFromHeld(schema.qualifiedName());
       return rows.get();
     }
-    return readAndHold(schema);
+    return readAndHold(schema, state);
   }
 
-  /** The table read from Delta and checkpointed; held when no commit came between (the version is known). */
-  private Dataset<Row> readAndHold(TableSchema schema) {
-    DeltaTables.TableState before = tables.state(schema);
+  /**
+   * The table read from Delta and checkpointed; held when no commit came after {@code before}, the state
+   * looked up just before (the version the rows are then known to be).
+   */
+  private Dataset<Row> readAndHold(TableSchema schema, DeltaTables.TableState before) {
     Dataset<Row> rows = readAsIs(schema).localCheckpoint();
     return before.equals(tables.state(schema)) ? held.hold(schema, before, rows) : rows;
   }
@@ -433,7 +436,7 @@ public final class NightlyRun {
         // gold reads the table as written, once.
         WriteScope reached = WriteScope.only(slices);
         record(tables.merge(schema, reached.rowsOf(silver.tables().get(table), schema), reached));
-        persisted.put(table, readAndHold(schema));
+        persisted.put(table, readAndHold(schema, tables.state(schema)));
       }
     }
     TableSchema quarantine = Schemas.of("silver.quarantine");
