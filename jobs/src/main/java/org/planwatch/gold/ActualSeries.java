@@ -100,6 +100,19 @@ final class ActualSeries {
         .withColumn("scope_rank", scopeRank);
   }
 
+  /**
+   * The actuals the points dated {@code from} or later are found from: those dated {@code from} or later,
+   * and every one dated 31 December before it. The points of a date read the candidates of that date; the
+   * running sums, the compounded growth and a level derived from a growth rate read, besides, full-year
+   * figures of earlier years, which end on 31 December. Each date kept keeps all its candidates, so the
+   * best of them is the one chosen from every actual. A new quarter then reads one figure per year of the
+   * plan period, not four.
+   */
+  static Dataset<Row> readFrom(Dataset<Row> observation, LocalDate from) {
+    Column end = col("period_end");
+    return observation.where(end.geq(lit(Date.valueOf(from))).or(month(end).equalTo(12).and(dayofmonth(end).equalTo(31))));
+  }
+
   static Column fullYear(Column start, Column end) {
     return year(start).equalTo(year(end)).and(dayofyear(start).equalTo(1)).and(month(end).equalTo(12)).and(dayofmonth(end).equalTo(31));
   }

@@ -56,7 +56,8 @@ public final class IndicatorProgress {
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver, LocalDate asOf, EvaluationSettings settings) {
     Dataset<Row> targets =
         ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region")).localCheckpoint();
-    return build(silver, asOf, settings, targets, null, null);
+    Dataset<Row> observation = silver.get("observation");
+    return build(silver, observation, observation, asOf, settings, targets, null, null);
   }
 
   /**
@@ -70,7 +71,8 @@ public final class IndicatorProgress {
    * The rows a change of actuals dated {@code reached.from()} or later changes, for a table that holds
    * the rows of the same silver tables before the change ({@code stored}): every row from that date up
    * to the run date, and the whole slices of the base dates where a placeholder may come or go. Only
-   * targets open at that date are evaluated, and the formulas run only on rows of the dates reached.
+   * targets open at that date are evaluated, and the formulas run only on rows of the dates reached, found
+   * from the actuals of those dates and the year ends before them ({@link ActualSeries#readFrom}).
    */
   public static Recomputed buildFrom(
       Map<String, Dataset<Row>> silver, EvaluationSettings settings, ReachedDates reached, Dataset<Row> stored) {
@@ -87,7 +89,9 @@ public final class IndicatorProgress {
     Column isPlaceholder = col("actual_period_end").isNull();
     // Evaluations before the dates reached are as stored; they decide, with tonight's, whether a target still needs a placeholder.
     Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(Columns.of(ActualSeries.KEYS));
-    Dataset<Row> rows = build(actualsOfOpenPlans(silver, open), reached.asOf(), settings, open, from, evaluatedBefore);
+    Dataset<Row> inPlanPeriods = actualsOfOpenPlans(silver.get("observation"), open);
+    Dataset<Row> rows = build(silver, ActualSeries.readFrom(inPlanPeriods, from).localCheckpoint(), inPlanPeriods, reached.asOf(), settings,
+        open, from, evaluatedBefore);
     Column openTarget = col("_open").isNotNull();
     Dataset<Row> openKeys = open.select(col("plan_id").as("_op"), col("region_code").as("_or"), col("indicator_code").as("_oi"), lit(true).as("_open"));
     Dataset<Row> storedBaseSlices =
@@ -99,28 +103,26 @@ public final class IndicatorProgress {
   }
 
   /**
-   * The silver tables with silver.observation cut to the actuals dated after the earliest base date of
-   * the {@code open} targets, held once: a target reads only actuals of its plan period (after its base
-   * date), and its province's of the same dates. A new quarter then reads the open plans' years, not
-   * every year since the first plan.
+   * silver.observation cut to the actuals dated after the earliest base date of the {@code open}
+   * targets, held once: a target reads only actuals of its plan period (after its base date), and its
+   * province's of the same dates. A new quarter then reads the open plans' years, not every year since
+   * the first plan.
    */
-  private static Map<String, Dataset<Row>> actualsOfOpenPlans(Map<String, Dataset<Row>> silver, Dataset<Row> open) {
+  private static Dataset<Row> actualsOfOpenPlans(Dataset<Row> observation, Dataset<Row> open) {
     Row earliestBase = open.agg(min(col("base_end"))).first();
-    if (earliestBase.isNullAt(0)) {
-      return silver;
-    }
-    Map<String, Dataset<Row>> out = new java.util.HashMap<>(silver);
-    out.put("observation", silver.get("observation").where(col("period_end").gt(lit(earliestBase.getDate(0)))).localCheckpoint());
-    return out;
+    return earliestBase.isNullAt(0) ? observation : observation.where(col("period_end").gt(lit(earliestBase.getDate(0)))).localCheckpoint();
   }
 
   /**
+   * @param actuals the actuals the evaluated rows read: every one, or with {@code from} those
+   *     {@link ActualSeries#readFrom} gives
+   * @param observation every actual, for the placeholders' account of what a region reports
    * @param from null for every date; else only rows dated from it on are evaluated (and placeholders at any date)
    * @param evaluatedBefore with {@code from}: the keys of targets with an evaluation before it
    */
-  private static Dataset<Row> build(Map<String, Dataset<Row>> silver, LocalDate asOf, EvaluationSettings settings,
-      Dataset<Row> targets, LocalDate from, Dataset<Row> evaluatedBefore) {
-    Dataset<Row> candidates = ActualSeries.candidates(targets, silver.get("observation"), asOf);
+  private static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> actuals, Dataset<Row> observation, LocalDate asOf,
+      EvaluationSettings settings, Dataset<Row> targets, LocalDate from, Dataset<Row> evaluatedBefore) {
+    Dataset<Row> candidates = ActualSeries.candidates(targets, actuals, asOf);
     Dataset<Row> points = ActualSeries.points(targets, candidates);
     if (from != null) {
       // The running sums and factors above need every earlier date; what follows is per row.
@@ -151,13 +153,13 @@ public final class IndicatorProgress {
         withTime.where(relevant)
             .join(broadcast(economy), col("plan_id").equalTo(col("_ep")).and(col("as_of").equalTo(col("_ea"))), "left")
             .drop("_ep", "_ea");
-    evaluated = withProvince(evaluated, silver.get("region"), silver.get("observation"));
+    evaluated = withProvince(evaluated, silver.get("region"), actuals);
 
     Dataset<Row> evaluatedKeys = evaluated.select(Columns.of(ActualSeries.KEYS));
     if (evaluatedBefore != null) {
       evaluatedKeys = evaluatedKeys.unionByName(evaluatedBefore);
     }
-    Dataset<Row> placeholders = placeholders(targets, evaluated, evaluatedKeys, silver.get("observation"), asOf);
+    Dataset<Row> placeholders = placeholders(targets, evaluated, evaluatedKeys, observation, asOf);
     Dataset<Row> rows = evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders);
 
     rows = withColumns(rows, ProgressFormulas.measures(settings));
