@@ -71,7 +71,9 @@ public final class DistrictCityComparison {
         .withColumn("indicator_name_en", coalesce(col("city_indicator_name_en"), col("district_indicator_name_en")))
         .withColumn("category_zh", coalesce(col("city_category_zh"), col("district_category_zh")))
         .withColumn("category_en", coalesce(col("city_category_en"), col("district_category_en")));
-    return rows;
+    // Without a crosswalk pair there is no row, but the plan would still rank every evaluation for the
+    // static columns; a limit of 0 keeps the columns and is planned as an empty relation.
+    return silver.get("indicator_crosswalk").isEmpty() ? rows.limit(0) : rows;
   }
 
   /**

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.planwatch.silver.SilverStage;
+import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
 
@@ -39,6 +44,24 @@ class DistrictCityComparisonTest {
 
   private static double d(Row row, String column) {
     return row.<Double>getAs(column);
+  }
+
+  @Test
+  void withoutACrosswalkThereIsNothingToCompare() {
+    Warehouse warehouse = TestWarehouses.curated().warehouse();
+    Map<String, Dataset<Row>> silver = new HashMap<>();
+    for (String t : SilverStage.READS.keySet()) {
+      silver.put(t, spark.read().format("delta").load(warehouse.location("silver", t)));
+    }
+    // Plans loaded, none of their indicators paired with a city's: no row, the tables' columns all the same.
+    silver.put("indicator_crosswalk", silver.get("indicator_crosswalk").limit(0));
+    Dataset<Row> wide = DistrictCityComparison.wide(silver, spark.read().format("delta").load(warehouse.location(IndicatorProgress.SCHEMA)));
+    Dataset<Row> comparison = wide.select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA));
+    assertEquals(0, comparison.count());
+    assertEquals(List.of(DistrictCityComparison.SCHEMA.columns().fieldNames()), List.of(comparison.columns()));
+    Dataset<Row> consistency = PlanConsistency.build(silver, wide);
+    assertEquals(0, consistency.count());
+    assertEquals(List.of(PlanConsistency.SCHEMA.columns().fieldNames()), List.of(consistency.columns()));
   }
 
   @Test
