@@ -19,6 +19,7 @@ import org.planwatch.delta.DeltaTables;
 import org.planwatch.delta.HeldTables;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.ops.JobRuns;
+import org.planwatch.ops.LastRun;
 import org.planwatch.ops.RunInputs;
 import org.planwatch.pipeline.InputManifest;
 import org.planwatch.pipeline.PreviousRun;
@@ -101,7 +102,8 @@ public final class RunCommand implements Callable<Integer> {
     try (lock) {
       SparkSession spark = warehouse.session("planwatch run " + request.asOf());
       try {
-        return runAndPrint(spark, warehouse.warehouse(), request, deadRunsPossible(lock), HeldTables.none(), start, System.out, System.err,
+        return runAndPrint(spark, warehouse.warehouse(), request, deadRunsPossible(lock), HeldTables.none(), LastRun.none(), start,
+            System.out, System.err,
             () -> String.format("%.1f s since JVM start", (System.currentTimeMillis() - jvmStart) / 1e3));
       } finally {
         spark.stop();
@@ -119,9 +121,10 @@ public final class RunCommand implements Callable<Integer> {
 
   /** {@link #runLogged}, then its summary on {@code out}, ending with how long it took and {@code where}. */
   private static int runAndPrint(SparkSession spark, Warehouse warehouse, RunRequest request, boolean deadRunsPossible, HeldTables held,
-      long start, PrintStream out, PrintStream err, java.util.function.Supplier<String> where) {
+      LastRun lastRun, long start, PrintStream out, PrintStream err, java.util.function.Supplier<String> where) {
     double sessionSeconds = (System.nanoTime() - start) / 1e9;
-    Outcome outcome = runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), deadRunsPossible, held);
+    Outcome outcome =
+        runLogged(spark, warehouse, request.run(), request.maxQuarantined(), request.recompute(), deadRunsPossible, held, lastRun);
     print(out, warehouse, outcome.summary(), request, (System.nanoTime() - start) / 1e9, sessionSeconds, where.get());
     if (outcome.message() != null) {
       err.println("planwatch: " + outcome.message());
@@ -136,9 +139,10 @@ public final class RunCommand implements Callable<Integer> {
    *
    * @param serverConf the --conf settings the server was started with
    * @param held the silver tables' rows the server holds from one night to the next
+   * @param lastRun the last run the server recorded as succeeded, for the next one
    */
   public static int served(SparkSession shared, Warehouse warehouse, MetastoreMode metastore, Map<String, String> serverConf,
-      HeldTables held, Map<String, String> fields, PrintStream out, PrintStream err) {
+      HeldTables held, LastRun lastRun, Map<String, String> fields, PrintStream out, PrintStream err) {
     long start = System.nanoTime();
     RunRequest request = RunRequest.of(fields);
     if (request.metastore() != metastore) {
@@ -156,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
       Set<Integer> persistedBefore = new HashSet<>(JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet()
           .stream().map(id -> (Integer) id).toList());
       try {
-        return runAndPrint(spark, warehouse, request, deadRunsPossible(lock), held, start, out, err,
+        return runAndPrint(spark, warehouse, request, deadRunsPossible(lock), held, lastRun, start, out, err,
             () -> "in planwatch serve, pid " + ProcessHandle.current().pid());
       } finally {
         // The serving process outlives the run: its checkpoints would otherwise stay in memory until it ends.
@@ -258,21 +262,25 @@ public final class RunCommand implements Callable<Integer> {
    */
   public static Outcome runLogged(SparkSession spark, Warehouse warehouse, JobRuns.Run run, long maxQuarantined, boolean recompute,
       boolean deadRunsPossible) {
-    return runLogged(spark, warehouse, run, maxQuarantined, recompute, deadRunsPossible, HeldTables.none());
+    return runLogged(spark, warehouse, run, maxQuarantined, recompute, deadRunsPossible, HeldTables.none(), LastRun.none());
   }
 
-  /** {@link #runLogged(SparkSession, Warehouse, JobRuns.Run, long, boolean, boolean)} with the tables' rows a serving process holds. */
+  /**
+   * {@link #runLogged(SparkSession, Warehouse, JobRuns.Run, long, boolean, boolean)} with what a serving process keeps from
+   * one night to the next: the tables' rows it holds and the last run it recorded.
+   */
   public static Outcome runLogged(SparkSession spark, Warehouse warehouse, JobRuns.Run run, long maxQuarantined, boolean recompute,
-      boolean deadRunsPossible, HeldTables held) {
+      boolean deadRunsPossible, HeldTables held, LastRun lastRun) {
     DeltaTables tables = new DeltaTables(spark, warehouse);
     JobRuns log = new JobRuns(spark, tables);
     RunInputs inputs = new RunInputs(spark, tables);
     if (deadRunsPossible) {
       log.markAbandoned(run);
     }
+    // Looked up before this run's own row moves the log on: the log as the last run left it is what a remembered run needs.
+    PreviousRun previous = recompute ? null : inputs.lastSucceeded(lastRun);
     log.started(run);
     LOG.info("run {} started (ops.job_runs)", run.runId());
-    PreviousRun previous = recompute ? null : inputs.lastSucceeded();
     if (previous != null) {
       LOG.info("last succeeded run {} (as of {}): tables it left unchanged are kept where their inputs did not change",
           previous.runId(), previous.asOf());
@@ -292,9 +300,10 @@ public final class RunCommand implements Callable<Integer> {
       return new Outcome(ExitCode.TOO_MANY_QUARANTINED, summary, message);
     }
     // Inputs first: a run killed between the two rows stays "running", is marked failed, and is never reused.
-    inputs.record(run.runId(), nightly.manifest(), summary);
+    PreviousRun recorded = inputs.record(run, nightly.manifest(), summary);
     LOG.info("run {}: inputs and table states recorded (ops.run_inputs)", run.runId());
     log.finished(run, summary, ExitCode.OK, null);
+    inputs.remember(lastRun, recorded);
     LOG.info("run {} succeeded (ops.job_runs)", run.runId());
     return new Outcome(ExitCode.OK, summary, null);
   }

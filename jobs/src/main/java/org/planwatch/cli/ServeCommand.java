@@ -14,13 +14,14 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.delta.HeldTables;
+import org.planwatch.ops.LastRun;
+import org.planwatch.pipeline.PublishedViews;
 import org.planwatch.serve.BindPolicy;
 import org.planwatch.serve.MetastoreServer;
 import org.planwatch.serve.PasswordFile;
 import org.planwatch.serve.RunService;
 import org.planwatch.serve.ThriftServer;
 import org.planwatch.spark.MetastoreMode;
-import org.planwatch.pipeline.PublishedViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,8 +93,9 @@ public final class ServeCommand implements Callable<Integer> {
       if (warehouse.warehouse().isLocal()) {
         SparkSession shared = spark;
         HeldTables held = HeldTables.acrossRuns();
+        LastRun lastRun = LastRun.acrossRuns();
         runService = RunService.start(warehouse.warehouse(),
-            (request, out, err) -> RunCommand.served(shared, warehouse.warehouse(), mode, runConf, held, request, out, err));
+            (request, out, err) -> RunCommand.served(shared, warehouse.warehouse(), mode, runConf, held, lastRun, request, out, err));
       }
     } catch (RuntimeException e) {
       if (server != null) {

@@ -120,7 +120,8 @@ public final class JobRuns {
     }
   }
 
-  private static List<Row> perTable(RunSummary summary) {
+  /** The rows of the run's {@code tables} column, in the order written. */
+  static List<Row> perTable(RunSummary summary) {
     Map<String, Long> bronzeRows = new HashMap<>();
     for (WriteResult w : summary.writes()) {
       if (w.table().startsWith("bronze.")) {

@@ -33,6 +33,7 @@ import org.planwatch.gold.IndicatorProgress;
 import org.planwatch.gold.PlanConsistency;
 import org.planwatch.gold.RegionScorecard;
 import org.planwatch.ops.JobRuns;
+import org.planwatch.ops.LastRun;
 import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
@@ -53,6 +54,7 @@ import org.planwatch.testing.TestWarehouses;
 class RerunTest {
   private final SparkSession spark = TestSpark.session();
   private final HeldTables held = HeldTables.acrossRuns();
+  private final LastRun lastRun = LastRun.acrossRuns();
 
   @Test
   void eachNightComputesOnlyWhatItsInputsChanged() throws Exception {
@@ -281,7 +283,7 @@ class RerunTest {
   private RunSummary night(Warehouse warehouse, Path datasets, LocalDate asOf) {
     TestWarehouses.use(warehouse);
     JobRuns.Run run = new JobRuns.Run(UUID.randomUUID().toString(), "run", asOf, datasets.toString(), Instant.now());
-    RunCommand.Outcome outcome = RunCommand.runLogged(TestSpark.session().newSession(), warehouse, run, -1, false, true, held);
+    RunCommand.Outcome outcome = RunCommand.runLogged(TestSpark.session().newSession(), warehouse, run, -1, false, true, held, lastRun);
     assertEquals(0, outcome.exitCode(), outcome.message());
     return outcome.summary();
   }
