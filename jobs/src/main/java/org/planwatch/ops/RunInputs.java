@@ -26,6 +26,9 @@ import org.planwatch.schema.TableSchema;
  */
 public final class RunInputs {
   public static final TableSchema SCHEMA = Schemas.of("ops.run_inputs");
+  /** The elements of ops.run_inputs.tables and ops.job_runs.tables, read by position. */
+  private static final StructType STATE = elementOf(SCHEMA, "tables");
+  private static final StructType OUTCOME = elementOf(JobRuns.SCHEMA, "tables");
 
   private final SparkSession spark;
   private final DeltaTables tables;
@@ -114,9 +117,6 @@ public final class RunInputs {
     }
     return byTable;
   }
-
-  private static final StructType STATE = elementOf(SCHEMA, "tables");
-  private static final StructType OUTCOME = elementOf(JobRuns.SCHEMA, "tables");
 
   private static StructType elementOf(TableSchema table, String arrayColumn) {
     return (StructType) ((ArrayType) table.columns().apply(arrayColumn).dataType()).elementType();
