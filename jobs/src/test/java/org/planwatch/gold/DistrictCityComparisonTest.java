@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.planwatch.silver.SilverStage;
 import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
@@ -48,11 +46,9 @@ class DistrictCityComparisonTest {
 
   @Test
   void withoutACrosswalkThereIsNothingToCompare() {
-    Warehouse warehouse = TestWarehouses.curated().warehouse();
-    Map<String, Dataset<Row>> silver = new HashMap<>();
-    for (String t : SilverStage.READS.keySet()) {
-      silver.put(t, spark.read().format("delta").load(warehouse.location("silver", t)));
-    }
+    TestWarehouses.Built curated = TestWarehouses.curated();
+    Warehouse warehouse = curated.warehouse();
+    Map<String, Dataset<Row>> silver = curated.silver();
     // Plans loaded, none of their indicators paired with a city's: no row, the tables' columns all the same.
     silver.put("indicator_crosswalk", silver.get("indicator_crosswalk").limit(0));
     Dataset<Row> wide = DistrictCityComparison.wide(silver, spark.read().format("delta").load(warehouse.location(IndicatorProgress.SCHEMA)));

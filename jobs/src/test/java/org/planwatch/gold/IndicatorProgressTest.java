@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.apache.spark.sql.functions.col;
 
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -17,7 +16,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.planwatch.rules.EvaluationSettings;
-import org.planwatch.silver.SilverStage;
 import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
@@ -106,11 +104,9 @@ class IndicatorProgressTest {
 
   @Test
   void aRevisedActualOf2022ReachesTheRowsFromThatDate_asAComputationOfEveryDateGivesThem() {
-    Warehouse warehouse = TestWarehouses.curated().warehouse();
-    Map<String, Dataset<Row>> silver = new HashMap<>();
-    for (String t : SilverStage.READS.keySet()) {
-      silver.put(t, spark.read().format("delta").load(warehouse.location("silver", t)));
-    }
+    TestWarehouses.Built curated = TestWarehouses.curated();
+    Warehouse warehouse = curated.warehouse();
+    Map<String, Dataset<Row>> silver = curated.silver();
     EvaluationSettings settings = EvaluationSettings.from(key -> spark.conf().get(key, null));
     LocalDate from = LocalDate.of(2022, 12, 31);
     Dataset<Row> stored = spark.read().format("delta").load(warehouse.location(IndicatorProgress.SCHEMA));

@@ -3,7 +3,6 @@ package org.planwatch.gold;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -11,7 +10,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.planwatch.silver.SilverStage;
 import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
@@ -35,11 +33,9 @@ class PublishedReconciliationTest {
 
   @Test
   void withoutPublishedFiguresThereIsNothingToReconcile() {
-    Warehouse warehouse = TestWarehouses.curated().warehouse();
-    Map<String, Dataset<Row>> silver = new HashMap<>();
-    for (String t : SilverStage.READS.keySet()) {
-      silver.put(t, spark.read().format("delta").load(warehouse.location("silver", t)));
-    }
+    TestWarehouses.Built curated = TestWarehouses.curated();
+    Warehouse warehouse = curated.warehouse();
+    Map<String, Dataset<Row>> silver = curated.silver();
     // A region whose documents publish no evaluation, no prose figure and no derived column: levels only.
     silver.put("published_evaluation", silver.get("published_evaluation").limit(0));
     silver.put("published_figure", silver.get("published_figure").limit(0));

@@ -8,12 +8,15 @@ import org.planwatch.cli.RunCommand;
 import org.planwatch.ops.JobRuns;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.delta.DeltaTables;
 import org.planwatch.pipeline.NightlyRun;
 import org.planwatch.pipeline.PublishedViews;
 import org.planwatch.pipeline.RunSettings;
 import org.planwatch.pipeline.RunSummary;
+import org.planwatch.silver.SilverStage;
 import org.planwatch.spark.TableRegistry;
 import org.planwatch.spark.Warehouse;
 
@@ -32,7 +35,17 @@ public final class TestWarehouses {
   private static final Map<String, LocalDate> AS_OF = new HashMap<>();
 
   /** What a run wrote, where, and its summary. */
-  public record Built(Warehouse warehouse, Path root, RunSummary summary) {}
+  public record Built(Warehouse warehouse, Path root, RunSummary summary) {
+    /** Every silver table as the run left it, by unqualified name: what the gold builders take. */
+    public Map<String, Dataset<Row>> silver() {
+      SparkSession spark = TestSpark.session();
+      Map<String, Dataset<Row>> silver = new HashMap<>();
+      for (String t : SilverStage.READS.keySet()) {
+        silver.put(t, spark.read().format("delta").load(warehouse.location("silver", t)));
+      }
+      return silver;
+    }
+  }
 
   private TestWarehouses() {}
 
