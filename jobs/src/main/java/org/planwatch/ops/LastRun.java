@@ -1,6 +1,7 @@
 package org.planwatch.ops;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.planwatch.delta.DeltaTables.TableState;
 import org.planwatch.pipeline.PreviousRun;
 
@@ -30,16 +31,19 @@ public final class LastRun {
     return new LastRun(false);
   }
 
-  /** The run remembered, when the run log and the inputs log are still at the states its writes left. */
-  synchronized Optional<PreviousRun> at(TableState log, TableState inputs) {
-    return remembered != null && remembered.log().equals(log) && remembered.inputs().equals(inputs)
+  /**
+   * The run remembered, when the run log and the inputs log are still at the states its writes left;
+   * their states are looked up only when a run is remembered.
+   */
+  synchronized Optional<PreviousRun> at(Supplier<TableState> log, Supplier<TableState> inputs) {
+    return remembered != null && remembered.log().equals(log.get()) && remembered.inputs().equals(inputs.get())
         ? Optional.of(remembered.run()) : Optional.empty();
   }
 
   /** Remembers {@code run}, which has just been recorded as succeeded and left the two logs at these states. */
-  synchronized void remember(PreviousRun run, TableState log, TableState inputs) {
+  synchronized void remember(PreviousRun run, Supplier<TableState> log, Supplier<TableState> inputs) {
     if (acrossRuns) {
-      remembered = new Remembered(run, log, inputs);
+      remembered = new Remembered(run, log.get(), inputs.get());
     }
   }
 }

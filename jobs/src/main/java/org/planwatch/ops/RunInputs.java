@@ -63,7 +63,7 @@ public final class RunInputs {
 
   /** Remembers in {@code lastRun} a run {@link #record}ed and then marked succeeded, with the logs' states its writes left. */
   public void remember(LastRun lastRun, PreviousRun recorded) {
-    lastRun.remember(recorded, tables.state(JobRuns.SCHEMA), tables.state(SCHEMA));
+    lastRun.remember(recorded, () -> tables.state(JobRuns.SCHEMA), () -> tables.state(SCHEMA));
   }
 
   /**
@@ -76,7 +76,7 @@ public final class RunInputs {
     if (!DeltaTable.isDeltaTable(spark, log) || !DeltaTable.isDeltaTable(spark, inputs)) {
       return null;
     }
-    Optional<PreviousRun> remembered = lastRun.at(tables.state(JobRuns.SCHEMA), tables.state(SCHEMA));
+    Optional<PreviousRun> remembered = lastRun.at(() -> tables.state(JobRuns.SCHEMA), () -> tables.state(SCHEMA));
     if (remembered.isPresent()) {
       return remembered.get();
     }
