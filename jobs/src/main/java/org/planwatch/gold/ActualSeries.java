@@ -122,10 +122,11 @@ final class ActualSeries {
    * cumulative, factor, status_met, yoy_growth. Columns a date has no figure for are null.
    */
   static Dataset<Row> points(Dataset<Row> targets, Dataset<Row> candidates) {
-    Dataset<Row> levels = levels(candidates);
+    // Held: the points, the running sums and the compounded growth each read the levels, a window over every candidate.
+    Dataset<Row> levels = levels(candidates).localCheckpoint();
     List<Dataset<Row>> parts = new ArrayList<>();
     parts.add(part(levels, col("level"), col("level_note"), null, null, null, null, null));
-    parts.add(cumulative(targets, candidates));
+    parts.add(cumulative(targets, candidates, levels));
     parts.add(factors(candidates, levels));
     Dataset<Row> status =
         best(candidates.where(col("value_kind").equalTo("status")).withColumn("derived", lit(0)));
@@ -180,12 +181,10 @@ final class ActualSeries {
   }
 
   /**
-   * Published cumulative figures from the plan start, else running sums of complete yearly amounts.
-   * The sums run over every year since the plan start, so their levels are found for the cumulative
-   * targets alone: a filter on the date (a night that reaches its last dates only) reaches everything
-   * else, but not through a running sum.
+   * Published cumulative figures from the plan start, else running sums of complete yearly amounts
+   * ({@code levels}, cut to the cumulative targets).
    */
-  private static Dataset<Row> cumulative(Dataset<Row> targets, Dataset<Row> candidates) {
+  private static Dataset<Row> cumulative(Dataset<Row> targets, Dataset<Row> candidates, Dataset<Row> levels) {
     Dataset<Row> published =
         best(candidates.where(col("value_kind").equalTo("cumulative").and(col("period_start").equalTo(col("plan_start")))
                 .and(col("value").isNotNull()))
@@ -195,7 +194,7 @@ final class ActualSeries {
     WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> sums =
-        levels(candidates.join(cumulativeTargets, Columns.seq(KEYS), "left_semi")).where(col("full_year"))
+        levels.join(cumulativeTargets, Columns.seq(KEYS), "left_semi").where(col("full_year"))
             .withColumn("_sum", sum(col("level")).over(running))
             .withColumn("_years", count(lit(1)).over(running))
             .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)))
@@ -207,16 +206,15 @@ final class ActualSeries {
   }
 
   /**
-   * Growth factors since the base: yearly growth rates compounded, a published average, or level / base.
-   * The compounding runs over every year since the plan start: its levels are found for the indicators
-   * that are growth rates alone (as the sums in {@link #cumulative}).
+   * Growth factors since the base: yearly growth rates compounded (the {@code levels} of indicators that
+   * are growth rates), a published average, or level / base.
    */
   private static Dataset<Row> factors(Dataset<Row> candidates, Dataset<Row> levels) {
     WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column growthIndicator = col("measure_type").equalTo("growth_rate");
     Dataset<Row> yearly =
-        levels(candidates.where(growthIndicator)).where(col("full_year"))
+        levels.where(growthIndicator.and(col("full_year")))
             .withColumn("_logsum", sum(log1p(col("level").divide(100))).over(running))
             .withColumn("_years", count(lit(1)).over(running))
             .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)));

@@ -122,7 +122,8 @@ public final class IndicatorProgress {
    */
   private static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> actuals, Dataset<Row> observation, LocalDate asOf,
       EvaluationSettings settings, Dataset<Row> targets, LocalDate from, Dataset<Row> evaluatedBefore) {
-    Dataset<Row> candidates = ActualSeries.candidates(targets, actuals, asOf);
+    // Held: each kind of point reads the candidates; without, each joined the actuals with the targets again.
+    Dataset<Row> candidates = ActualSeries.candidates(targets, actuals, asOf).localCheckpoint();
     Dataset<Row> points = ActualSeries.points(targets, candidates);
     if (from != null) {
       // The running sums and factors above need every earlier date; what follows is per row.
