@@ -97,7 +97,12 @@ final class ContentFingerprint {
   }
 
   long rows() {
-    return digests.values().stream().mapToLong(d -> Long.parseLong(d.substring(0, d.indexOf(':')))).sum();
+    return rows(digests.keySet());
+  }
+
+  /** The rows in the given slices. */
+  long rows(Set<String> slices) {
+    return slices.stream().map(digests::get).filter(Objects::nonNull).mapToLong(d -> Long.parseLong(d.substring(0, d.indexOf(':')))).sum();
   }
 
   /**

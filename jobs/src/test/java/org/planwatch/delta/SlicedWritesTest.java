@@ -79,6 +79,23 @@ class SlicedWritesTest {
     assertEquals(RowFactory.create(1L, 0L, 0L), RowFactory.create(repaired.inserted(), repaired.updated(), repaired.deleted()));
     assertEquals(night.count(), spark.read().format("delta").load(location).count());
     assertEquals(0, night.exceptAll(spark.read().format("delta").load(location)).count());
+
+    // A date the table holds no row for (the digests list every date it holds): its rows are appended
+    // as they are, without reading the table, and the count of inserts is the digest's.
+    java.sql.Date thirdQuarter = java.sql.Date.valueOf("2023-09-30");
+    Dataset<Row> firstHalf = night.where(col("as_of").equalTo(lit(java.sql.Date.valueOf("2023-06-30"))));
+    Dataset<Row> withNewDate = night.unionByName(firstHalf.withColumn("as_of", lit(thirdQuarter)));
+    WriteResult newDate = tables.merge(IndicatorProgress.SCHEMA, withNewDate, upToMidTerm);
+    assertEquals(RowFactory.create(firstHalf.count(), 0L, 0L), RowFactory.create(newDate.inserted(), newDate.updated(), newDate.deleted()));
+    assertEquals(java.util.Optional.of(java.util.Set.of("2023-09-30")), newDate.changedSlices());
+    assertEquals("WRITE", spark.sql("DESCRIBE HISTORY delta.`" + location + "` LIMIT 1").first().getAs("operation"));
+    Dataset<Row> stored = spark.read().format("delta").load(location);
+    assertEquals(withNewDate.count(), stored.count());
+    assertEquals(0, withNewDate.exceptAll(stored).count());
+    // The digests recorded with the append describe the table: the same rows again change nothing.
+    WriteResult again = tables.merge(IndicatorProgress.SCHEMA, withNewDate, upToMidTerm);
+    assertEquals(0, again.inserted() + again.updated() + again.deleted());
+    assertEquals(newDate.version(), again.version());
   }
 
   private static Column keyIs(String plan, String region, String indicator, String asOf) {
