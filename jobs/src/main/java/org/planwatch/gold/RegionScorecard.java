@@ -60,8 +60,10 @@ public final class RegionScorecard {
             .join(dates, col("as_of").between(col("_from"), col("_to")))
             .drop("_pp", "_from", "_to");
     List<String> target = List.of("plan_id", "region_code", "indicator_code");
+    // Held: counted twice, by category and for all.
     Dataset<Row> latest =
-        LatestEvaluation.upTo(grid, target, "as_of", progress, target, "as_of", List.of("progress_status", "moving_away"));
+        LatestEvaluation.upTo(grid, target, "as_of", progress, target, "as_of", List.of("progress_status", "moving_away"))
+            .localCheckpoint();
 
     Dataset<Row> byCategory = counts(latest.groupBy(col("plan_id"), col("region_code"), col("as_of"), col("category_zh"), col("category_en")));
     Dataset<Row> all = counts(latest.groupBy(col("plan_id"), col("region_code"), col("as_of")))
