@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -18,7 +17,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.planwatch.silver.SilverStage;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
 
@@ -31,16 +29,13 @@ class ReachedDatesTest {
   private static final LocalDate FROM = LocalDate.of(2023, 1, 1);
   private static SparkSession spark;
   private static Dataset<Row> progress;
-  private static final Map<String, Dataset<Row>> SILVER = new HashMap<>();
+  private static Map<String, Dataset<Row>> silver;
 
   @BeforeAll
   static void warehouse() {
     spark = TestSpark.session();
-    TestWarehouses.curated();
+    silver = TestWarehouses.curated().silver();
     progress = spark.table("gold.indicator_progress").localCheckpoint();
-    for (String table : SilverStage.READS.keySet()) {
-      SILVER.put(table, spark.table("silver." + table));
-    }
   }
 
   @Test
@@ -62,10 +57,10 @@ class ReachedDatesTest {
     Dataset<Row> needed = ReachedDates.evaluationsReadFrom(progress, FROM).localCheckpoint();
     assertTrue(needed.count() < progress.count(), "fewer evaluations are read");
     Date from = Date.valueOf(FROM);
-    assertSame("region_scorecard", RegionScorecard.build(SILVER, progress, null).where(col("as_of").geq(lit(from))),
-        RegionScorecard.build(SILVER, needed, FROM));
-    assertSame("district_city_comparison", DistrictCityComparison.build(SILVER, progress).where(col("as_of").geq(lit(from))),
-        DistrictCityComparison.wide(SILVER, needed, FROM).select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)));
+    assertSame("region_scorecard", RegionScorecard.build(silver, progress, null).where(col("as_of").geq(lit(from))),
+        RegionScorecard.build(silver, needed, FROM));
+    assertSame("district_city_comparison", DistrictCityComparison.build(silver, progress).where(col("as_of").geq(lit(from))),
+        DistrictCityComparison.wide(silver, needed, FROM).select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)));
   }
 
   private static void assertSame(String table, Dataset<Row> whole, Dataset<Row> fromReached) {
