@@ -204,8 +204,7 @@ public final class DeltaTables {
           // Files holding ranges of slices let a later write of one slice skip the others' files.
           out = source.repartitionByRange((int) Math.ceil((double) tonight.rows() / ROWS_PER_FILE), source.col(table.sliceColumn().get()));
         }
-        Dataset<Row> written = out;
-        tonight.recordIn(spark, () -> written.write().format("delta").mode("append").save(location));
+        append(out, tonight, location);
       } else {
         recordDigest(tonight, location);
       }
@@ -240,7 +239,7 @@ public final class DeltaTables {
         // date): every row there is an insert, so the table is not read and no difference is computed.
         Dataset<Row> inserts = source.where(changedScope.condition(source.col(table.sliceColumn().get()), sliceType));
         long t2 = System.nanoTime();
-        after.recordIn(spark, () -> inserts.write().format("delta").mode("append").save(location));
+        append(inserts, after, location);
         long t3 = System.nanoTime();
         return new WriteResult(table.qualifiedName(), after.rows(), tonight.rows(changed), 0, 0, version(table),
             millis(t0, t1), millis(t1, t2), millis(t2, t3), changedSlices);
@@ -269,8 +268,7 @@ public final class DeltaTables {
         // would, and the change feed shows them as inserts, without the MERGE's two joins against the
         // table. The keys were found absent in the version just read, and the warehouse lock keeps other
         // runs from adding them since.
-        Dataset<Row> inserts = diff.changes().drop(Difference.CHANGE);
-        after.recordIn(spark, () -> inserts.write().format("delta").mode("append").save(location));
+        append(diff.changes().drop(Difference.CHANGE), after, location);
         long t3 = System.nanoTime();
         return new WriteResult(table.qualifiedName(), after.rows(), diff.inserted, 0, 0, version(table),
             millis(t0, t1), millis(t1, t2), millis(t2, t3), changedSlices);
@@ -297,6 +295,11 @@ public final class DeltaTables {
       return new WriteResult(table.qualifiedName(), after.rows(), diff.inserted, diff.updated, diff.deleted, version(table),
           millis(t0, t1), millis(t1, t2), millis(t2, t3), changedSlices);
     }
+  }
+
+  /** Appends {@code rows}, the commit recording {@code content}: the digests of the table's rows after it. */
+  private void append(Dataset<Row> rows, ContentFingerprint content, String location) {
+    content.recordIn(spark, () -> rows.write().format("delta").mode("append").save(location));
   }
 
   /** A metadata-only commit that records the digests of rows the table already holds. */
