@@ -73,6 +73,10 @@ public final class IndicatorProgress {
    * to the run date, and the whole slices of the base dates where a placeholder may come or go. Only
    * targets open at that date are evaluated, and the formulas run only on rows of the dates reached, found
    * from the actuals of those dates and the year ends before them ({@link ActualSeries#readFrom}).
+   *
+   * <p>A placeholder stands for a target without any evaluation, and evaluations dated before the change
+   * stay as stored. So only an open target without a stored evaluation before {@code from} can gain, lose
+   * or change its placeholder: the base dates rewritten are theirs, none when every open target has one.
    */
   public static Recomputed buildFrom(
       Map<String, Dataset<Row>> silver, EvaluationSettings settings, ReachedDates reached, Dataset<Row> stored) {
@@ -80,18 +84,20 @@ public final class IndicatorProgress {
     Dataset<Row> open =
         ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region"))
             .where(col("plan_end").geq(lit(Date.valueOf(from)))).localCheckpoint();
-    // A placeholder sits at its target's base date: those before the dates reached are rewritten whole.
-    Set<String> baseDates = new TreeSet<>();
-    for (Row r : open.where(col("base_end").lt(lit(Date.valueOf(from)))).select(col("base_end").cast("string")).distinct().collectAsList()) {
-      baseDates.add(r.getString(0));
-    }
     Column earlier = col("as_of").lt(lit(Date.valueOf(from)));
     Column isPlaceholder = col("actual_period_end").isNull();
-    // Evaluations before the dates reached are as stored; they decide, with tonight's, whether a target still needs a placeholder.
+    // Evaluations before the dates reached are as stored: a target with one there needs no placeholder, tonight or later.
     Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(Columns.of(ActualSeries.KEYS));
+    Dataset<Row> unevaluatedBefore = ActualSeries.withoutKeysOf(open, evaluatedBefore, ActualSeries.KEYS).localCheckpoint();
+    // A placeholder sits at its target's base date: those of such targets before the dates reached are rewritten whole.
+    Set<String> baseDates = new TreeSet<>();
+    for (Row r : unevaluatedBefore.where(col("base_end").lt(lit(Date.valueOf(from)))).select(col("base_end").cast("string")).distinct()
+        .collectAsList()) {
+      baseDates.add(r.getString(0));
+    }
     Dataset<Row> inPlanPeriods = actualsOfOpenPlans(silver.get("observation"), open);
     Dataset<Row> rows = build(silver, ActualSeries.readFrom(inPlanPeriods, from).localCheckpoint(), inPlanPeriods, reached.asOf(), settings,
-        open, from, evaluatedBefore);
+        open, from, unevaluatedBefore);
     Column openTarget = col("_open").isNotNull();
     Dataset<Row> openKeys = open.select(col("plan_id").as("_op"), col("region_code").as("_or"), col("indicator_code").as("_oi"), lit(true).as("_open"));
     Dataset<Row> storedBaseSlices =
@@ -118,10 +124,11 @@ public final class IndicatorProgress {
    *     {@link ActualSeries#readFrom} gives
    * @param observation every actual, for the placeholders' account of what a region reports
    * @param from null for every date; else only rows dated from it on are evaluated (and placeholders at any date)
-   * @param evaluatedBefore with {@code from}: the keys of targets with an evaluation before it
+   * @param unevaluatedBefore with {@code from}: the targets without an evaluation before it, the only ones
+   *     that may need a placeholder
    */
   private static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> actuals, Dataset<Row> observation, LocalDate asOf,
-      EvaluationSettings settings, Dataset<Row> targets, LocalDate from, Dataset<Row> evaluatedBefore) {
+      EvaluationSettings settings, Dataset<Row> targets, LocalDate from, Dataset<Row> unevaluatedBefore) {
     // Held: each kind of point reads the candidates; without, each joined the actuals with the targets again.
     Dataset<Row> candidates = ActualSeries.candidates(targets, actuals, asOf).localCheckpoint();
     Dataset<Row> points = ActualSeries.points(targets, candidates);
@@ -156,11 +163,7 @@ public final class IndicatorProgress {
             .drop("_ep", "_ea");
     evaluated = withProvince(evaluated, silver.get("region"), actuals);
 
-    Dataset<Row> evaluatedKeys = evaluated.select(Columns.of(ActualSeries.KEYS));
-    if (evaluatedBefore != null) {
-      evaluatedKeys = evaluatedKeys.unionByName(evaluatedBefore);
-    }
-    Dataset<Row> placeholders = placeholders(targets, evaluated, evaluatedKeys, observation, asOf);
+    Dataset<Row> placeholders = placeholders(from == null ? targets : unevaluatedBefore, evaluated, observation, asOf);
     Dataset<Row> rows = evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders);
 
     rows = withColumns(rows, ProgressFormulas.measures(settings));
@@ -221,14 +224,14 @@ public final class IndicatorProgress {
   }
 
   /**
-   * One row at the base date for each target without any usable actual, saying why: no figure yet,
-   * no figure published (暂无数据), or figures that do not fit the kind of target.
+   * One row at the base date for each of {@code targets} without any usable actual ({@code evaluated} has
+   * none of it), saying why: no figure yet, no figure published (暂无数据), or figures that do not fit the
+   * kind of target.
    */
-  private static Dataset<Row> placeholders(
-      Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> evaluatedKeys, Dataset<Row> observation, LocalDate asOf) {
+  private static Dataset<Row> placeholders(Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> observation, LocalDate asOf) {
     // Held: few targets, read twice; the summary below is then made for them alone, not for every target's actuals.
     Dataset<Row> missing =
-        ActualSeries.withoutKeysOf(targets, evaluatedKeys, ActualSeries.KEYS).localCheckpoint();
+        ActualSeries.withoutKeysOf(targets, evaluated.select(Columns.of(ActualSeries.KEYS)), ActualSeries.KEYS).localCheckpoint();
     // What the region does report for the indicator in the plan period, whatever its scope.
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))

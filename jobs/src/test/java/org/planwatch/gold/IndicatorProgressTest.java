@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.apache.spark.sql.functions.col;
 
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -16,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.planwatch.rules.EvaluationSettings;
+import org.planwatch.spark.Columns;
 import org.planwatch.spark.Warehouse;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
@@ -26,6 +29,7 @@ import org.planwatch.testing.TestWarehouses;
  * asserted, so each assertion is exact.
  */
 class IndicatorProgressTest {
+  private static final scala.collection.Seq<String> KEYS = Columns.seq(List.of("plan_id", "region_code", "indicator_code"));
   private static SparkSession spark;
 
   @BeforeAll
@@ -122,6 +126,34 @@ class IndicatorProgressTest {
     assertEquals(List.of(RowFactory.create(0.05281)),
         reached.where("plan_id = 'huzhou_14' AND indicator_code = 'labour_productivity_growth' AND as_of = DATE'2022-12-31'")
             .selectExpr("round(past_cagr, 5)").collectAsList());
+  }
+
+  @Test
+  void aChangeRewritesOnlyTheBaseDatesOfTargetsStillWithoutAnEvaluation() {
+    TestWarehouses.Built curated = TestWarehouses.curated();
+    EvaluationSettings settings = EvaluationSettings.from(key -> spark.conf().get(key, null));
+    LocalDate from = LocalDate.of(2022, 12, 31);
+    ReachedDates reached = new ReachedDates(from, TestWarehouses.MID_TERM);
+    Dataset<Row> stored = spark.read().format("delta").load(curated.warehouse().location(IndicatorProgress.SCHEMA));
+    // Wuxing's 14th plan has no actual yet: its targets' placeholders at the 2020 base date may go.
+    assertEquals(Set.of("2020-12-31"), IndicatorProgress.buildFrom(curated.silver(), settings, reached, stored).baseDates());
+
+    // The targets evaluated before 2022-12-31 (Huzhou's, with 2021 actuals) can have no placeholder
+    // tonight or later: no base date is read or rewritten, and the rows from that date are those stored.
+    Dataset<Row> evaluatedBefore = stored.where(col("as_of").lt(java.sql.Date.valueOf(from)).and(col("actual_period_end").isNotNull()))
+        .select("plan_id", "region_code", "indicator_code").distinct();
+    Map<String, Dataset<Row>> silver = new HashMap<>(curated.silver());
+    silver.put("plan_target", silver.get("plan_target").join(evaluatedBefore, KEYS, "left_semi"));
+    IndicatorProgress.Recomputed evaluatedOnly = IndicatorProgress.buildFrom(silver, settings, reached, stored);
+    assertEquals(Set.of(), evaluatedOnly.baseDates());
+    Dataset<Row> rows = evaluatedOnly.rows().localCheckpoint();
+    Dataset<Row> storedFrom = stored.where(col("as_of").geq(java.sql.Date.valueOf(from)))
+        .join(evaluatedBefore, KEYS, "left_semi");
+    assertEquals(0, rows.exceptAll(storedFrom).count());
+    assertEquals(0, storedFrom.exceptAll(rows).count());
+    // Huzhou's evaluations of 2022 (Table 1's column) and of 2023 H1.
+    assertEquals(List.of(RowFactory.create("2022-12-31", 33L), RowFactory.create("2023-06-30", 4L)),
+        rows.groupBy(col("as_of").cast("string").as("as_of")).count().orderBy("as_of").collectAsList());
   }
 
   @Test
