@@ -231,7 +231,7 @@ public final class IndicatorProgress {
   private static Dataset<Row> placeholders(Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> observation, LocalDate asOf) {
     // Held: few targets, read twice; the summary below is then made for them alone, not for every target's actuals.
     Dataset<Row> missing =
-        ActualSeries.withoutKeysOf(targets, evaluated.select(Columns.of(ActualSeries.KEYS)), ActualSeries.KEYS).localCheckpoint();
+        ActualSeries.withoutKeysOf(targets, evaluated, ActualSeries.KEYS).localCheckpoint();
     // What the region does report for the indicator in the plan period, whatever its scope.
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))

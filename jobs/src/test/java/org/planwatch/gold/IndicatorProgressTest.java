@@ -29,7 +29,7 @@ import org.planwatch.testing.TestWarehouses;
  * asserted, so each assertion is exact.
  */
 class IndicatorProgressTest {
-  private static final scala.collection.Seq<String> KEYS = Columns.seq(List.of("plan_id", "region_code", "indicator_code"));
+  private static final scala.collection.Seq<String> KEYS = Columns.seq(ActualSeries.KEYS);
   private static SparkSession spark;
 
   @BeforeAll
@@ -141,7 +141,7 @@ class IndicatorProgressTest {
     // The targets evaluated before 2022-12-31 (Huzhou's, with 2021 actuals) can have no placeholder
     // tonight or later: no base date is read or rewritten, and the rows from that date are those stored.
     Dataset<Row> evaluatedBefore = stored.where(col("as_of").lt(java.sql.Date.valueOf(from)).and(col("actual_period_end").isNotNull()))
-        .select("plan_id", "region_code", "indicator_code").distinct();
+        .select(Columns.of(ActualSeries.KEYS)).distinct();
     Map<String, Dataset<Row>> silver = new HashMap<>(curated.silver());
     silver.put("plan_target", silver.get("plan_target").join(evaluatedBefore, KEYS, "left_semi"));
     IndicatorProgress.Recomputed evaluatedOnly = IndicatorProgress.buildFrom(silver, settings, reached, stored);
