@@ -155,8 +155,10 @@ public final class PublishedReconciliation {
             .when(col("value_kind").equalTo("cumulative_change"), lit("change_since_base"))
             .when(col("value_kind").equalTo("avg_annual_increment"), lit("past_annual_increment"))
             .when(col("value_kind").equalTo("cumulative"), lit("cumulative_actual"));
+    // No published evaluation, no document: the plan below would still scan every actual (limit 0 reads none).
+    Dataset<Row> observation = evaluation.isEmpty() ? silver.get("observation").limit(0) : silver.get("observation");
     Dataset<Row> rows =
-        silver.get("observation")
+        observation
             .where(col("value").isNotNull().and(col("value_kind").isin("avg_annual_growth", "cumulative_change", "avg_annual_increment", "cumulative")))
             .join(documents, col("region_code").equalTo(col("_dr")).and(col("source_doc").equalTo(col("_doc"))))
             .join(plans, "plan_id")

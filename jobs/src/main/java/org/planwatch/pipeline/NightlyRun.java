@@ -432,11 +432,13 @@ public final class NightlyRun {
         record(tables.merge(schema, rows));
         persisted.put(table, held.holdWritten(schema, tables.state(schema), rows));
       } else {
-        // Checked by file: only the slices the changed rows reach are computed and given to the write;
-        // gold reads the table as written, once.
+        // Checked by file: only the slices the changed rows reach are computed and given to the write.
         WriteScope reached = WriteScope.only(slices);
         record(tables.merge(schema, reached.rowsOf(silver.tables().get(table), schema), reached));
-        persisted.put(table, readAndHold(schema, tables.state(schema)));
+        // Not read back whole: a night that computes gold from a new quarter reads only the open plans'
+        // periods (Delta skips the files of earlier ones); one that computes gold whole holds it first.
+        persisted.put(table, readAsIs(schema));
+        readLazily.add(table);
       }
     }
     TableSchema quarantine = Schemas.of("silver.quarantine");
@@ -468,6 +470,17 @@ public final class NightlyRun {
     return persisted;
   }
 
+  /** The silver tables {@link #silver} gave to gold as a plain read of their Delta table, not checkpointed. */
+  private final Set<String> readLazily = new HashSet<>();
+
+  /** Replaces in {@code silver} the tables read lazily by their rows checkpointed: for gold computed whole, which reads each several times. */
+  private void holdLazilyRead(Map<String, Dataset<Row>> silver) {
+    for (String table : readLazily) {
+      silver.computeIfPresent(table, (t, rows) -> rows.localCheckpoint());
+    }
+    readLazily.clear();
+  }
+
   /** The gold tables computed from gold.indicator_progress by date; their rows dated d read the evaluations up to d. */
   private static final List<TableSchema> BY_DATE_FROM_PROGRESS =
       List.of(DistrictCityComparison.SCHEMA, PlanConsistency.SCHEMA, RegionScorecard.SCHEMA);
@@ -490,6 +503,7 @@ public final class NightlyRun {
         goldFrom(silver, evaluation, reached.get());
       }
     } else {
+      holdLazilyRead(silver);
       goldWhole(silver, evaluation);
     }
     Dataset<Row> allProgress = readAsIs(IndicatorProgress.SCHEMA);
