@@ -86,8 +86,12 @@ public final class IndicatorProgress {
             .where(col("plan_end").geq(lit(Date.valueOf(from)))).localCheckpoint();
     Column earlier = col("as_of").lt(lit(Date.valueOf(from)));
     Column isPlaceholder = col("actual_period_end").isNull();
+    // An open target's evaluations and actuals are dated after its base: older ones are not read (Delta skips their files).
+    Row earliestBase = open.agg(min(col("base_end"))).first();
+    Column afterEarliestBase = earliestBase.isNullAt(0) ? lit(true) : col("as_of").gt(lit(earliestBase.getDate(0)));
     // Evaluations before the dates reached are as stored: a target with one there needs no placeholder, tonight or later.
-    Dataset<Row> evaluatedBefore = stored.where(earlier.and(isPlaceholder.unary_$bang())).select(Columns.of(ActualSeries.KEYS));
+    Dataset<Row> evaluatedBefore =
+        stored.where(afterEarliestBase.and(earlier).and(isPlaceholder.unary_$bang())).select(Columns.of(ActualSeries.KEYS));
     Dataset<Row> unevaluatedBefore = ActualSeries.withoutKeysOf(open, evaluatedBefore, ActualSeries.KEYS).localCheckpoint();
     // A placeholder sits at its target's base date: those of such targets before the dates reached are rewritten whole.
     Set<String> baseDates = new TreeSet<>();
@@ -95,7 +99,7 @@ public final class IndicatorProgress {
         .collectAsList()) {
       baseDates.add(r.getString(0));
     }
-    Dataset<Row> inPlanPeriods = actualsOfOpenPlans(silver.get("observation"), open);
+    Dataset<Row> inPlanPeriods = actualsOfOpenPlans(silver.get("observation"), earliestBase);
     Dataset<Row> rows = build(silver, ActualSeries.readFrom(inPlanPeriods, from).localCheckpoint(), inPlanPeriods, reached.asOf(), settings,
         open, from, unevaluatedBefore);
     Column openTarget = col("_open").isNotNull();
@@ -109,13 +113,11 @@ public final class IndicatorProgress {
   }
 
   /**
-   * silver.observation cut to the actuals dated after the earliest base date of the {@code open}
-   * targets, held once: a target reads only actuals of its plan period (after its base date), and its
-   * province's of the same dates. A new quarter then reads the open plans' years, not every year since
-   * the first plan.
+   * silver.observation cut to the actuals dated after the earliest base date of the open targets, held
+   * once: a target reads only actuals of its plan period (after its base date), and its province's of
+   * the same dates. A new quarter then reads the open plans' years, not every year since the first plan.
    */
-  private static Dataset<Row> actualsOfOpenPlans(Dataset<Row> observation, Dataset<Row> open) {
-    Row earliestBase = open.agg(min(col("base_end"))).first();
+  private static Dataset<Row> actualsOfOpenPlans(Dataset<Row> observation, Row earliestBase) {
     return earliestBase.isNullAt(0) ? observation : observation.where(col("period_end").gt(lit(earliestBase.getDate(0)))).localCheckpoint();
   }
 

@@ -57,16 +57,24 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
    * whole history. The earlier rows of a target are not needed: its columns that do not change with the
    * date (name, kind, target values) are equal in each of its rows.
    *
+   * <p>The latest dates are found from the keys and dates alone; the whole rows are then read only at
+   * the few dates that are some target's latest (the quarter before, the end of each earlier plan, base
+   * dates), where Delta skips the files of the other dates, and the join shuffles those rows, not the
+   * whole history.
+   *
    * @param evaluations gold.indicator_progress rows, each target at most once per date
    */
   public static Dataset<Row> evaluationsReadFrom(Dataset<Row> evaluations, LocalDate from) {
     Column before = col("as_of").lt(lit(java.sql.Date.valueOf(from)));
     Dataset<Row> latestBefore =
         evaluations.where(before).groupBy(col("plan_id").as("_lp"), col("region_code").as("_lr"), col("indicator_code").as("_li"))
-            .agg(max(col("as_of")).as("_la"));
+            .agg(max(col("as_of")).as("_la")).localCheckpoint();
+    // One row per date, not per target.
+    Object[] latestDates = latestBefore.select(col("_la")).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
     Column isLatest = col("plan_id").equalTo(col("_lp")).and(col("region_code").equalTo(col("_lr")))
         .and(col("indicator_code").equalTo(col("_li"))).and(col("as_of").equalTo(col("_la")));
-    return evaluations.where(not(before)).unionByName(evaluations.where(before).join(latestBefore, isLatest, "left_semi"));
+    return evaluations.where(not(before))
+        .unionByName(evaluations.where(col("as_of").isin(latestDates)).join(latestBefore, isLatest, "left_semi"));
   }
 
   /** The evaluations ({@code as_of}) dated {@code from} or later; all of them for null. */
