@@ -40,6 +40,11 @@ public final class SessionFactory {
     // 600, most the same every night (Delta's log replay, digests, writes, the run log), so a served
     // night compiled nearly all of them again: 5.1 s of the 2025Q4 increment at --scale 0.1, 1.0 s with this.
     conf.setIfMissing("spark.sql.codegen.cache.maxEntries", "2000");
+    // HotSpot does not compile a method of more than 8,000 bytes of bytecode; above that, Spark's
+    // default keeps whole-stage code, which then runs interpreted. indicator_progress's formulas made
+    // one such stage: 15% of a base run's CPU at --scale 0.1. At this limit Spark runs those operators
+    // on their own, with expressions split into methods the JIT compiles (as Spark's docs advise for HotSpot).
+    conf.setIfMissing("spark.sql.codegen.hugeMethodLimit", "8000");
     if (warehouse.isLocal()) {
       // No chmod or readlink process per file written (about 1,500 a night); HDFS, S3 and others are not touched.
       conf.setIfMissing("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName());
