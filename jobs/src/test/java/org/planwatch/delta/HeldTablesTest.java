@@ -58,6 +58,16 @@ class HeldTablesTest {
   }
 
   @Test
+  void aWriteReadsCheckpointedRowsAsTheyAreAndHoldsOthersOnce() {
+    Dataset<Row> checkpointed = regions("吴兴区");
+    assertTrue(DeltaTables.readsHeldRows(checkpointed));
+    assertTrue(DeltaTables.readsHeldRows(checkpointed.select("name_zh", "region_code")), "columns picked from held rows");
+    assertFalse(DeltaTables.readsHeldRows(checkpointed.where("level = 'city'")), "a filter is computed again on each read");
+    assertFalse(DeltaTables.readsHeldRows(checkpointed.selectExpr("upper(name_en) AS name_en")), "so is an expression");
+    assertFalse(DeltaTables.readsHeldRows(spark.createDataFrame(checkpointed.collectAsList(), region.columns())), "rows not held");
+  }
+
+  @Test
   void aNewerVersionReplacesTheOneHeldAndLetsItGo() {
     HeldTables held = HeldTables.acrossRuns();
     Dataset<Row> first = held.holdWritten(region, new DeltaTables.TableState("table-id", 1), regions("吴兴区"));
