@@ -27,6 +27,11 @@ class TableConstraintsTest {
     assertEquals("elapsed_share BETWEEN 0 AND 1", property.getString(1));
     // The creating commit carries the constraints: no ADD CONSTRAINT commit follows it.
     assertEquals(0L, spark.sql("DESCRIBE HISTORY delta.`" + location + "`").where("operation = 'ADD CONSTRAINT'").count());
+    // File statistics for the key and the slice only, not for the names and notes among the first 32 columns.
+    assertEquals("plan_id,region_code,indicator_code,as_of",
+        spark.sql("SHOW TBLPROPERTIES delta.`" + location + "` ('delta.dataSkippingStatsColumns')").first().getString(1));
+    assertEquals("region_code,indicator_code,period_start,period_end,value_kind,statistical_scope",
+        DeltaTables.statsColumns(org.planwatch.schema.Schemas.of("silver.observation")), "the slice is part of the key");
   }
 
   @Test
