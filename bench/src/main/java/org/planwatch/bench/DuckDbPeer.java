@@ -192,6 +192,26 @@ public final class DuckDbPeer {
         System.out.println(b);
       }
     }
+    if (exceptOurs > 0) {
+      // Same within the tolerance but not exactly: which values, in full (a last-bit difference or more).
+      System.out.println("rows not exactly the same (ours | peer):");
+      try (ResultSet rs = st.executeQuery("SELECT o.plan_id, o.region_code, o.indicator_code, o.as_of, "
+          + "o.achievement_rate, p.achievement_rate, o.elapsed_share, p.elapsed_share, o.progress_status, p.progress_status "
+          + "FROM (SELECT plan_id, region_code, indicator_code, as_of, achievement_rate, elapsed_share, progress_status FROM ours "
+          + "EXCEPT ALL SELECT plan_id, region_code, indicator_code, as_of, achievement_rate, elapsed_share, progress_status FROM peer_progress) o "
+          + "JOIN peer_progress p USING (plan_id, region_code, indicator_code, as_of) ORDER BY ALL LIMIT 10")) {
+        while (rs.next()) {
+          System.out.printf("  %s %s %s %s: achievement %s | %s, elapsed %s | %s, status %s | %s%n", rs.getString(1), rs.getString(2),
+              rs.getString(3), rs.getString(4), value(rs, 5), value(rs, 6), value(rs, 7), value(rs, 8), rs.getString(9), rs.getString(10));
+        }
+      }
+    }
     return outcomes.keySet().stream().allMatch("same"::equals);
+  }
+
+  /** A double as Java prints it: the shortest text that reads back as the same double. */
+  private static String value(ResultSet rs, int column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? "null" : Double.toString(v);
   }
 }
