@@ -193,7 +193,8 @@ public final class DuckDbPeer {
       }
     }
     if (exceptOurs > 0) {
-      // Same within the tolerance but not exactly: which values, in full (a last-bit difference or more).
+      // Same within the tolerance but not exactly: which values, in full. DuckDB's round(x, 10) multiplies by
+      // 10^10 first, so a value just short of a tie can land on it and round the other way (docs/performance.md).
       System.out.println("rows not exactly the same (ours | peer):");
       try (ResultSet rs = st.executeQuery("SELECT o.plan_id, o.region_code, o.indicator_code, o.as_of, "
           + "o.achievement_rate, p.achievement_rate, o.elapsed_share, p.elapsed_share, o.progress_status, p.progress_status "
