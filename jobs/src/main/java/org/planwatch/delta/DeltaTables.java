@@ -74,8 +74,9 @@ public final class DeltaTables {
       // the declared ones, which Delta refuses for a CREATE over an existing table.
       org.planwatch.spark.TableRegistry.register(spark, table.qualifiedName(), location);
     }
-    syncConstraints(table);
-    syncStatsColumns(table);
+    Map<String, String> properties = storedProperties(table);
+    syncConstraints(table, properties);
+    syncStatsColumns(table, properties);
     ensured.add(table.qualifiedName());
   }
 
@@ -117,18 +118,21 @@ public final class DeltaTables {
     }
   }
 
+  /** The table's properties, from the cached snapshot's metadata, not DESCRIBE DETAIL: no Spark job for a check done on every run. */
+  private Map<String, String> storedProperties(TableSchema table) {
+    return scala.collection.JavaConverters.mapAsJavaMap(
+        org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
+            .unsafeVolatileSnapshot().metadata().configuration());
+  }
+
   /**
    * Brings the CHECK constraints to the declared ones when the declaration changed (a vocabulary
    * grew). The table keeps a fingerprint of its declaration in a property, so an unchanged table
    * costs one read of its properties and no commit.
    */
-  private void syncConstraints(TableSchema table) {
+  private void syncConstraints(TableSchema table, Map<String, String> properties) {
     Map<String, String> wanted = declaredChecks(table);
     String fingerprint = fingerprint(table, wanted);
-    // The cached snapshot's metadata, not DESCRIBE DETAIL: no Spark job for a check done on every run.
-    Map<String, String> properties = scala.collection.JavaConverters.mapAsJavaMap(
-        org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
-            .unsafeVolatileSnapshot().metadata().configuration());
     if (fingerprint.equals(properties.get(FINGERPRINT))) {
       return;
     }
@@ -143,11 +147,8 @@ public final class DeltaTables {
   }
 
   /** Sets the statistics columns on a table made before they were chosen (one commit, once): its later files then record only them. */
-  private void syncStatsColumns(TableSchema table) {
+  private void syncStatsColumns(TableSchema table, Map<String, String> properties) {
     String wanted = statsColumns(table);
-    Map<String, String> properties = scala.collection.JavaConverters.mapAsJavaMap(
-        org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
-            .unsafeVolatileSnapshot().metadata().configuration());
     if (!wanted.isEmpty() && !wanted.equals(properties.get(STATS_COLUMNS))) {
       spark.sql("ALTER TABLE " + table.qualifiedName() + " SET TBLPROPERTIES ('" + STATS_COLUMNS + "' = '" + wanted + "')");
     }
