@@ -59,24 +59,48 @@ final class ActualSeries {
 
   static final List<String> KEYS = List.of("plan_id", "region_code", "indicator_code");
 
-  /** The plan targets with everything the evaluation needs about their plan, indicator and region. */
-  static Dataset<Row> targets(Dataset<Row> planTarget, Dataset<Row> plan, Dataset<Row> indicator, Dataset<Row> region) {
+  /**
+   * What gold.indicator_progress says of a target that no formula reads: names, unit, category, the
+   * cells as printed and the kinds of revision. The evaluation carries the keys and {@link #targets}
+   * only, and these are joined in once the actuals are found ({@link #labels}): names and notes
+   * copied through every join and held row made a tenth of a full recompute's CPU.
+   */
+  static final List<String> LABELS =
+      List.of("region_name_zh", "region_name_en", "indicator_name_zh", "indicator_name_en", "unit", "category_zh", "category_en",
+          "attribute", "target_text", "planned_growth_text", "base_value_original", "target_value_original", "base_revision_kind",
+          "target_revision_kind");
+
+  /** The plan targets with what the evaluation reads of their plan, indicator and region. */
+  static Dataset<Row> targets(Dataset<Row> planTarget, Dataset<Row> plan, Dataset<Row> indicator) {
     Dataset<Row> p = plan.select(col("plan_id"), col("period_start_year"), col("period_end_year"));
-    Dataset<Row> i =
-        indicator.select(
-            col("plan_id"), col("indicator_code"), col("name_zh").as("indicator_name_zh"), col("name_en").as("indicator_name_en"),
-            col("unit"), col("category_zh"), col("category_en"), col("attribute"), col("direction"), col("growth_model"),
-            col("measure_type"), col("is_additive"));
-    Dataset<Row> r = region.select(col("region_code"), col("name_zh").as("region_name_zh"), col("name_en").as("region_name_en"));
+    Dataset<Row> i = indicator.select(col("plan_id"), col("indicator_code"), col("direction"), col("growth_model"), col("measure_type"));
     return planTarget
         .join(p, "plan_id")
         .join(i, Columns.seq(List.of("plan_id", "indicator_code")))
+        .select(
+            col("plan_id"), col("region_code"), col("indicator_code"), col("target_kind"), col("direction"), col("growth_model"),
+            col("measure_type"), col("base_year"), col("base_value"), col("target_year"), col("target_value"),
+            col("planned_growth_kind"), col("planned_growth_value"),
+            make_date(col("period_start_year"), lit(1), lit(1)).as("plan_start"),
+            col("period_end_year").minus(col("period_start_year")).plus(1).as("plan_years"),
+            make_date(col("base_year"), lit(12), lit(31)).as("base_end"),
+            make_date(col("target_year"), lit(12), lit(31)).as("plan_end"),
+            coalesce(col("target_revision_kind").equalTo("statistical_scope_change"), lit(false)).as("scope_revised"));
+  }
+
+  /** The {@link #LABELS} of each plan target, by {@link #KEYS}. */
+  static Dataset<Row> labels(Dataset<Row> planTarget, Dataset<Row> indicator, Dataset<Row> region) {
+    Dataset<Row> i =
+        indicator.select(
+            col("plan_id"), col("indicator_code"), col("name_zh").as("indicator_name_zh"), col("name_en").as("indicator_name_en"),
+            col("unit"), col("category_zh"), col("category_en"), col("attribute"));
+    Dataset<Row> r = region.select(col("region_code"), col("name_zh").as("region_name_zh"), col("name_en").as("region_name_en"));
+    List<String> columns = new ArrayList<>(KEYS);
+    columns.addAll(LABELS);
+    return planTarget
+        .join(i, Columns.seq(List.of("plan_id", "indicator_code")))
         .join(r, "region_code")
-        .withColumn("plan_start", make_date(col("period_start_year"), lit(1), lit(1)))
-        .withColumn("plan_years", col("period_end_year").minus(col("period_start_year")).plus(1))
-        .withColumn("base_end", make_date(col("base_year"), lit(12), lit(31)))
-        .withColumn("plan_end", make_date(col("target_year"), lit(12), lit(31)))
-        .withColumn("scope_revised", coalesce(col("target_revision_kind").equalTo("statistical_scope_change"), lit(false)));
+        .select(Columns.of(columns));
   }
 
   /** Observations of each target's region and indicator within its plan period, on an acceptable scope. */

@@ -54,8 +54,7 @@ public final class IndicatorProgress {
 
   /** @param silver valid silver tables by unqualified name */
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver, LocalDate asOf, EvaluationSettings settings) {
-    Dataset<Row> targets =
-        ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region")).localCheckpoint();
+    Dataset<Row> targets = ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator")).localCheckpoint();
     Dataset<Row> observation = silver.get("observation");
     return build(silver, observation, observation, asOf, settings, targets, null, null);
   }
@@ -82,7 +81,7 @@ public final class IndicatorProgress {
       Map<String, Dataset<Row>> silver, EvaluationSettings settings, ReachedDates reached, Dataset<Row> stored) {
     LocalDate from = reached.from();
     Dataset<Row> open =
-        ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), silver.get("region"))
+        ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"))
             .where(col("plan_end").geq(lit(Date.valueOf(from)))).localCheckpoint();
     Column earlier = col("as_of").lt(lit(Date.valueOf(from)));
     Column isPlaceholder = col("actual_period_end").isNull();
@@ -166,7 +165,11 @@ public final class IndicatorProgress {
     evaluated = withProvince(evaluated, silver.get("region"), actuals);
 
     Dataset<Row> placeholders = placeholders(from == null ? targets : unevaluatedBefore, evaluated, observation, asOf);
-    Dataset<Row> rows = evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders);
+    // Joined on the keys the evaluated rows are already partitioned by: only the labels move.
+    Dataset<Row> labels = ActualSeries.labels(silver.get("plan_target"), silver.get("indicator"), silver.get("region")).localCheckpoint();
+    Dataset<Row> rows =
+        withLabels(evaluated.withColumn("placeholder_reason", lit(null).cast("string")), labels)
+            .unionByName(withLabels(placeholders, labels));
 
     rows = withColumns(rows, ProgressFormulas.measures(settings));
     rows = withColumns(rows, ProgressFormulas.outlook());
@@ -185,6 +188,10 @@ public final class IndicatorProgress {
                     format_string("growth compounded over %s years since the base", col("elapsed_years").cast("string")))
                 .otherwise(col("level_note")))
         .select(finalColumns());
+  }
+
+  private static Dataset<Row> withLabels(Dataset<Row> rows, Dataset<Row> labels) {
+    return rows.join(labels, Columns.seq(ActualSeries.KEYS), "left");
   }
 
   private static Column kindIs(TargetKind kind) {
@@ -215,13 +222,17 @@ public final class IndicatorProgress {
             .join(parent, col("_rp").equalTo(col("_pc")), "left")
             .join(grand, col("_pp").equalTo(col("_gc")), "left")
             .select(col("_rc"), when(col("_pl").equalTo("province"), col("_pc")).when(col("_gl").equalTo("province"), col("_gc")).as("_province"));
+    // The provinces' full-year levels: a few per indicator and year, however many counties. Broadcast, so the
+    // evaluated rows stay where they are (partitioned by target for the labels).
+    Dataset<Row> provinces = region.where(col("level").equalTo("province")).select(col("region_code").as("_oc"));
     Dataset<Row> averages =
         observation.where(col("value_kind").equalTo("level").and(col("value").isNotNull())
                 .and(ActualSeries.fullYear(col("period_start"), col("period_end"))))
-            .select(col("region_code").as("_oc"), col("indicator_code").as("_oi"), col("period_end").as("_oe"), col("value").as("province_value"));
+            .join(broadcast(provinces), col("region_code").equalTo(col("_oc")))
+            .select(col("_oc"), col("indicator_code").as("_oi"), col("period_end").as("_oe"), col("value").as("province_value"));
     return rows
         .join(broadcast(province), rows.col("region_code").equalTo(col("_rc")), "left")
-        .join(averages, col("_province").equalTo(col("_oc")).and(col("indicator_code").equalTo(col("_oi"))).and(col("as_of").equalTo(col("_oe"))), "left")
+        .join(broadcast(averages), col("_province").equalTo(col("_oc")).and(col("indicator_code").equalTo(col("_oi"))).and(col("as_of").equalTo(col("_oe"))), "left")
         .drop("_rc", "_province", "_oc", "_oi", "_oe");
   }
 

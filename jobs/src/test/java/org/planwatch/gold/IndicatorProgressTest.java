@@ -157,6 +157,32 @@ class IndicatorProgressTest {
   }
 
   @Test
+  void aProvinceFigureIsTheReferenceOfAnAboveProvinceAverageTarget() {
+    // Table 1 row 14: reading rate 88 -> "高于全省平均", 93.2 in 2022. The documents give no Zhejiang
+    // figure; with one (93.5, made up for this example) at the same date, Huzhou is below it.
+    TestWarehouses.Built curated = TestWarehouses.curated();
+    Map<String, Dataset<Row>> silver = new HashMap<>(curated.silver());
+    Dataset<Row> huzhou2022 = silver.get("observation")
+        .where("region_code = '330500' AND indicator_code = 'reading_rate' AND value_kind = 'level' AND period_end = DATE'2022-12-31'");
+    assertEquals(1, huzhou2022.count());
+    silver.put("observation", silver.get("observation").unionByName(
+        huzhou2022.withColumn("region_code", org.apache.spark.sql.functions.lit("330000"))
+            .withColumn("value", org.apache.spark.sql.functions.lit(93.5))));
+    Row r = IndicatorProgress.build(silver, TestWarehouses.MID_TERM, EvaluationSettings.from(key -> spark.conf().get(key, null)))
+        .where("plan_id = 'huzhou_14' AND indicator_code = 'reading_rate' AND as_of = DATE'2022-12-31'")
+        .selectExpr("reference_value", "reference_label", "target_met", "achievement_rate", "round(gap_to_target, 4)", "indicator_name_zh", "unit")
+        .first();
+    assertEquals(93.5, r.getDouble(0));
+    assertEquals("province average | 全省平均", r.getString(1));
+    assertFalse(r.getBoolean(2));
+    assertEquals(0.0, r.getDouble(3));
+    assertEquals(0.3, r.getDouble(4));
+    // The names and unit are joined in after the evaluation (ActualSeries.LABELS).
+    assertEquals("居民综合阅读率", r.getString(5));
+    assertEquals("%", r.getString(6));
+  }
+
+  @Test
   void everyRowIsEvaluatedOrSaysWhyNot() {
     TestWarehouses.curated();
     assertEquals(0, spark.sql("SELECT * FROM gold.indicator_progress WHERE NOT evaluable AND not_evaluable_reason IS NULL").count());
