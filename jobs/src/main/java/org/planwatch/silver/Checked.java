@@ -149,19 +149,29 @@ public final class Checked {
     for (String k : silver.keys()) {
       keys.add(col(k));
     }
-    WindowSpec byKey = Window.partitionBy(keys.toArray(Column[]::new)).orderBy(col("input_file"), col("input_line"));
-    Dataset<Row> ranked =
-        clean
-            .withColumn("_rank", row_number().over(byKey))
-            .withColumn("_first", first(format_string("%s:%d", col("input_file"), col("input_line"))).over(byKey));
-    Column keyText = org.apache.spark.sql.functions.concat_ws(", ", silver.keys().stream().map(k -> org.apache.spark.sql.functions.concat(lit(k + "="), org.apache.spark.sql.functions.coalesce(col(k).cast("string"), lit("")))).toArray(Column[]::new));
-    Dataset<Row> duplicates =
-        ranked.where(col("_rank").gt(1))
-            .withColumn(ERRORS, array(struct(lit(silver.keys().get(0)).as("field"), keyText.as("value"),
-                concat(lit(DUPLICATE + String.join(", ", silver.keys()) + "): first given at "), col("_first")).as("reason"))))
-            .drop("_rank", "_first");
-    Dataset<Row> valid = conform.apply(ranked.where(col("_rank").equalTo(1)).drop("_rank", "_first"));
-    Dataset<Row> rejected = bad.unionByName(duplicates);
+    // A key given twice is rare: the keys are counted first (only they move), and the rows are ranked by
+    // file and line only when one repeats. Ranking every row sorted them all, once for the silver rows and
+    // again for the quarantine.
+    boolean anyRepeated = !clean.groupBy(keys.toArray(Column[]::new)).count().where(col("count").gt(1)).isEmpty();
+    Dataset<Row> valid;
+    Dataset<Row> rejected = bad;
+    if (anyRepeated) {
+      WindowSpec byKey = Window.partitionBy(keys.toArray(Column[]::new)).orderBy(col("input_file"), col("input_line"));
+      Dataset<Row> ranked =
+          clean
+              .withColumn("_rank", row_number().over(byKey))
+              .withColumn("_first", first(format_string("%s:%d", col("input_file"), col("input_line"))).over(byKey));
+      Column keyText = org.apache.spark.sql.functions.concat_ws(", ", silver.keys().stream().map(k -> org.apache.spark.sql.functions.concat(lit(k + "="), org.apache.spark.sql.functions.coalesce(col(k).cast("string"), lit("")))).toArray(Column[]::new));
+      Dataset<Row> duplicates =
+          ranked.where(col("_rank").gt(1))
+              .withColumn(ERRORS, array(struct(lit(silver.keys().get(0)).as("field"), keyText.as("value"),
+                  concat(lit(DUPLICATE + String.join(", ", silver.keys()) + "): first given at "), col("_first")).as("reason"))))
+              .drop("_rank", "_first");
+      valid = conform.apply(ranked.where(col("_rank").equalTo(1)).drop("_rank", "_first"));
+      rejected = bad.unionByName(duplicates);
+    } else {
+      valid = conform.apply(clean);
+    }
     Dataset<Row> quarantine =
         rejected
             .select(col("input_file"), col("input_line"), col(RECORD), explode(col(ERRORS)).as("e"))
