@@ -5,13 +5,14 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -39,12 +40,17 @@ public final class Checked {
   static final StructType ERROR =
       new StructType().add("field", DataTypes.StringType).add("value", DataTypes.StringType).add("reason", DataTypes.StringType);
 
+  private static final Column NONE = array().cast(new ArrayType(ERROR, true));
+
   private final String table;
   private final Dataset<Row> rows;
   /**
-   * One expression per check, a problem struct or null. They stay expressions until {@link #split}
-   * adds them in a single projection: a withColumn per check would re-analyse the growing plan each
-   * time, and nesting them would grow the expression exponentially.
+   * One expression per check: an array of its one problem struct, or an empty array. They stay
+   * expressions until {@link #split} adds them in a single projection: a withColumn per check would
+   * re-analyse the growing plan each time, and nesting them would grow the expression exponentially.
+   * Arrays, not nullable structs, so that {@code flatten} gathers them: filtering out the nulls took a
+   * lambda, which Spark runs without generated code, and with it every check (a third of the silver
+   * stage's CPU).
    */
   private final List<Column> problems;
 
@@ -64,7 +70,7 @@ public final class Checked {
 
   /** Adds a problem to every row where {@code bad} is true. */
   public Checked check(Column bad, String field, Column value, Column reason) {
-    Column problem = when(bad, struct(lit(field).as("field"), value.cast("string").as("value"), reason.as("reason")));
+    Column problem = when(bad, array(struct(lit(field).as("field"), value.cast("string").as("value"), reason.as("reason")))).otherwise(NONE);
     List<Column> all = new ArrayList<>(problems);
     all.add(problem);
     return new Checked(table, rows, all);
@@ -134,7 +140,7 @@ public final class Checked {
     List<String> carried = new ArrayList<>(silver.columnNames());
     carried.add(RECORD);
     Column errors =
-        problems.isEmpty() ? array().cast(new ArrayType(ERROR, true)) : filter(array(problems.toArray(Column[]::new)), Column::isNotNull);
+        problems.isEmpty() ? NONE : flatten(array(problems.toArray(Column[]::new)));
     List<Column> select = new ArrayList<>();
     for (String c : carried) {
       if (java.util.Arrays.asList(rows.columns()).contains(c)) {
@@ -182,7 +188,7 @@ public final class Checked {
                 col("e.field").as("field"),
                 col("e.value").as("value"),
                 col("e.reason").as("reason"),
-                col(RECORD).as("record"));
+                to_json(col(RECORD)).as("record"));
     List<Column> silverColumns = new ArrayList<>();
     for (String c : silver.columnNames()) {
       silverColumns.add(col(c).cast(silver.field(c).dataType()).as(c));

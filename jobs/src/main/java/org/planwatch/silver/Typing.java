@@ -4,8 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -48,7 +46,8 @@ public final class Typing {
     select.add(col("input_file"));
     select.add(col("input_line"));
     select.add(col("read_error"));
-    select.add(to_json(struct(csvColumns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))).as(Checked.RECORD));
+    // A struct, written as JSON only for the rows quarantined (Checked.split): most rows are valid.
+    select.add(struct(csvColumns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)).as(Checked.RECORD));
     for (String c : csvColumns) {
       select.add(raw(c).as("_raw_" + c));
       if (silver.hasColumn(c)) {
@@ -97,7 +96,9 @@ public final class Typing {
       return when(raw.rlike(INTEGER), raw.cast(type));
     }
     if (type instanceof DateType) {
-      return when(raw.rlike(DATE), to_date(raw, "yyyy-MM-dd"));
+      // A cast, not to_date with a pattern: the same dates once the pattern matched, without a formatter
+      // (parsing dates that way was a fifth of the silver checks' CPU).
+      return when(raw.rlike(DATE), raw.cast("date"));
     }
     if (type instanceof BooleanType) {
       return when(lower(raw).isin("true", "false"), lower(raw).equalTo("true"));
@@ -119,7 +120,7 @@ public final class Typing {
       return when(present.and(raw.rlike(INTEGER).unary_$bang()), lit("not a whole number"));
     }
     if (type instanceof DateType) {
-      return when(present.and(raw.rlike(DATE).and(to_date(raw, "yyyy-MM-dd").isNotNull()).unary_$bang()),
+      return when(present.and(raw.rlike(DATE).and(raw.cast("date").isNotNull()).unary_$bang()),
           lit("not a date: write YYYY-MM-DD"));
     }
     if (type instanceof BooleanType) {

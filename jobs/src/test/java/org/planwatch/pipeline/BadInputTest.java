@@ -105,6 +105,12 @@ class BadInputTest {
   @Test
   void percentSignIsExplained() {
     assertQuarantined("observations/zz_faults.csv:5:value", "percent sign in a number");
+    // The row as read, as JSON: empty fields left out, an empty scope as the one it stands for.
+    TestWarehouses.use(built.warehouse());
+    assertEquals("{\"region_code\":\"330500\",\"indicator_code\":\"urbanisation_rate_resident\",\"period_start\":\"2023-01-01\","
+            + "\"period_end\":\"2023-12-31\",\"period_label\":\"2023\",\"value_kind\":\"level\",\"value\":\"67.5%\",\"value_text\":\"67.5%\","
+            + "\"statistical_scope\":\"as_published\",\"source_doc\":\"test\",\"source_table\":\"test\",\"source_line\":\"5\"}",
+        spark.sql("SELECT record FROM silver.quarantine WHERE input_file = 'observations/zz_faults.csv' AND input_line = 5").first().getString(0));
   }
 
   @Test
