@@ -62,8 +62,8 @@ final class ActualSeries {
   /**
    * What gold.indicator_progress says of a target that no formula reads: names, unit, category, the
    * cells as printed and the kinds of revision. The evaluation carries the keys and {@link #targets}
-   * only, and these are joined in once the actuals are found ({@link #labels}): names and notes
-   * copied through every join and held row made a tenth of a full recompute's CPU.
+   * only, and these are joined in once the actuals are found ({@link #labels}): copying strings into
+   * rows, these among them, through every join and held row was a tenth of a full recompute's CPU.
    */
   static final List<String> LABELS =
       List.of("region_name_zh", "region_name_en", "indicator_name_zh", "indicator_name_en", "unit", "category_zh", "category_en",
