@@ -159,7 +159,9 @@ final class ActualSeries {
         best(candidates.where(col("value_kind").equalTo("growth_rate").and(col("full_year").unary_$bang()).and(col("value").isNotNull()))
             .withColumn("derived", lit(0)));
     parts.add(part(yoy, null, null, null, null, null, null, col("value").divide(100)));
-    Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow();
+    // Partitioned by target first: a target's figures then meet in one sort, with no partial aggregation
+    // (a date has one or two), and the points come out partitioned as the join with the targets needs.
+    Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow().repartition(Columns.of(KEYS));
     List<Column> aggregates = new ArrayList<>();
     for (String c : List.of("level", "level_note", "level_period_start", "cumulative", "cumulative_note", "factor", "status_met", "yoy_growth")) {
       aggregates.add(first(col(c), true).as(c));
