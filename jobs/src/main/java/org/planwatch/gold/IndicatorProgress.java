@@ -165,8 +165,13 @@ public final class IndicatorProgress {
     evaluated = withProvince(evaluated, silver.get("region"), actuals);
 
     Dataset<Row> placeholders = placeholders(from == null ? targets : unevaluatedBefore, evaluated, observation, asOf);
-    // Joined on the keys the evaluated rows are already partitioned by: only the labels move.
-    Dataset<Row> labels = ActualSeries.labels(silver.get("plan_target"), silver.get("indicator"), silver.get("region")).localCheckpoint();
+    // The texts only reported, joined in once: the joins and held rows above carry the figures alone.
+    Dataset<Row> labelled = silver.get("plan_target");
+    if (from != null) {
+      // A new quarter's rows are the open targets'.
+      labelled = labelled.join(targets.select(Columns.of(ActualSeries.KEYS)), Columns.seq(ActualSeries.KEYS), "left_semi");
+    }
+    Dataset<Row> labels = ActualSeries.labels(labelled, silver.get("indicator"), silver.get("region")).localCheckpoint();
     Dataset<Row> rows =
         withLabels(evaluated.withColumn("placeholder_reason", lit(null).cast("string")), labels)
             .unionByName(withLabels(placeholders, labels));
@@ -223,7 +228,7 @@ public final class IndicatorProgress {
             .join(grand, col("_pp").equalTo(col("_gc")), "left")
             .select(col("_rc"), when(col("_pl").equalTo("province"), col("_pc")).when(col("_gl").equalTo("province"), col("_gc")).as("_province"));
     // The provinces' full-year levels: a few per indicator and year, however many counties. Broadcast, so the
-    // evaluated rows stay where they are (partitioned by target for the labels).
+    // evaluated rows are not shuffled for them.
     Dataset<Row> provinces = region.where(col("level").equalTo("province")).select(col("region_code").as("_oc"));
     Dataset<Row> averages =
         observation.where(col("value_kind").equalTo("level").and(col("value").isNotNull())

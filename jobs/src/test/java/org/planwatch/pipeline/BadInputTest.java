@@ -52,6 +52,8 @@ class BadInputTest {
         "339998,gdp,2022-01-01,2022-12-31,2022,level,100,100,,,test,test,6,",
         // line 7: the same key as Huzhou's 2022 GDP in observations/huzhou.csv
         "330500,gdp,2022-01-01,2022-12-31,2022,level,3999,3999,,,test,test,7,",
+        // line 8: a date of the right shape that no calendar has
+        "330500,gdp,2021-01-01,2021-02-30,2021,level,1,1,,,test,test,8,",
         ""), StandardCharsets.UTF_8);
     Files.write(observations.resolve("zz_gbk.csv"), (OBSERVATION_HEADER + "\n"
         + "330502,gdp,2022-01-01,2022-12-31,2022,level,850,850,,,test,test,2,吴兴区测试\n").getBytes(Charset.forName("GBK")));
@@ -111,6 +113,11 @@ class BadInputTest {
             + "\"period_end\":\"2023-12-31\",\"period_label\":\"2023\",\"value_kind\":\"level\",\"value\":\"67.5%\",\"value_text\":\"67.5%\","
             + "\"statistical_scope\":\"as_published\",\"source_doc\":\"test\",\"source_table\":\"test\",\"source_line\":\"5\"}",
         spark.sql("SELECT record FROM silver.quarantine WHERE input_file = 'observations/zz_faults.csv' AND input_line = 5").first().getString(0));
+  }
+
+  @Test
+  void impossibleDateIsQuarantined() {
+    assertQuarantined("observations/zz_faults.csv:8:period_end", "not a date: write YYYY-MM-DD [value 2021-02-30]");
   }
 
   @Test
