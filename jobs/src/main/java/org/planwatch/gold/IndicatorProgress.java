@@ -171,10 +171,10 @@ public final class IndicatorProgress {
       // A new quarter's rows are the open targets'.
       labelled = labelled.join(targets.select(Columns.of(ActualSeries.KEYS)), Columns.seq(ActualSeries.KEYS), "left_semi");
     }
-    Dataset<Row> labels = ActualSeries.labels(labelled, silver.get("indicator"), silver.get("region")).localCheckpoint();
+    Dataset<Row> labels = ActualSeries.labels(labelled, silver.get("indicator"), silver.get("region"));
     Dataset<Row> rows =
-        withLabels(evaluated.withColumn("placeholder_reason", lit(null).cast("string")), labels)
-            .unionByName(withLabels(placeholders, labels));
+        evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders)
+            .join(labels, Columns.seq(ActualSeries.KEYS), "left");
 
     rows = withColumns(rows, ProgressFormulas.measures(settings));
     rows = withColumns(rows, ProgressFormulas.outlook());
@@ -193,10 +193,6 @@ public final class IndicatorProgress {
                     format_string("growth compounded over %s years since the base", col("elapsed_years").cast("string")))
                 .otherwise(col("level_note")))
         .select(finalColumns());
-  }
-
-  private static Dataset<Row> withLabels(Dataset<Row> rows, Dataset<Row> labels) {
-    return rows.join(labels, Columns.seq(ActualSeries.KEYS), "left");
   }
 
   private static Column kindIs(TargetKind kind) {
