@@ -13,7 +13,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.round;
+import static org.planwatch.spark.Columns.round;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.when;
 
