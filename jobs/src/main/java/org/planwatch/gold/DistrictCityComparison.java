@@ -3,7 +3,6 @@ package org.planwatch.gold;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.planwatch.spark.Columns.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,8 +14,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.StructField;
 import org.planwatch.rules.ComparisonFormulas;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
@@ -47,7 +44,12 @@ public final class DistrictCityComparison {
    * @param progress gold.indicator_progress rows of this run (every date up to the run date)
    */
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
-    return wide(silver, progress).select(finalColumns(SCHEMA));
+    return finished(wide(silver, progress));
+  }
+
+  /** The {@link #wide} rows in the table's columns, as written. */
+  public static Dataset<Row> finished(Dataset<Row> wide) {
+    return GoldColumns.select(wide, SCHEMA);
   }
 
   /** Every column the formulas read and produce, before the table's selection: gold.plan_consistency sums it. */
@@ -159,18 +161,5 @@ public final class DistrictCityComparison {
     }
     return LatestEvaluation.upTo(withStatic, List.of(planId, region, indicator), "as_of",
         evaluations, List.of("_lp", "_lr", "_li"), "_evaluated_at", carried);
-  }
-
-  /** The schema's columns, cast, doubles rounded to 10 decimals as in gold.indicator_progress. */
-  public static Column[] finalColumns(TableSchema schema) {
-    List<Column> out = new ArrayList<>();
-    for (StructField f : schema.columns().fields()) {
-      Column c = col(f.name()).cast(f.dataType());
-      if (f.dataType() instanceof DoubleType) {
-        c = round(c, 10);
-      }
-      out.add(c.as(f.name()));
-    }
-    return out.toArray(Column[]::new);
   }
 }

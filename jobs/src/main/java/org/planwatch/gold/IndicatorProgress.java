@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.pow;
-import static org.planwatch.spark.Columns.round;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.when;
 
@@ -27,8 +26,6 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.StructField;
 import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.rules.InternationalRatings;
 import org.planwatch.rules.ProgressFormulas;
@@ -180,7 +177,7 @@ public final class IndicatorProgress {
     rows = withColumns(rows, ProgressFormulas.outlook());
     rows = withColumns(rows, ProgressRating.columns(settings));
     rows = withColumns(rows, InternationalRatings.columns(settings));
-    return rows
+    return GoldColumns.select(rows
         .withColumn("not_evaluable_reason", coalesce(col("placeholder_reason"), col("not_evaluable_reason")))
         .withColumn("evaluable", col("achievement_rate").isNotNull())
         .withColumn("target_kind_zh", targetKindZh())
@@ -191,8 +188,7 @@ public final class IndicatorProgress {
             when(kindIs(TargetKind.CUMULATIVE), col("cumulative_note"))
                 .when(kindIs(TargetKind.ANNUAL_GROWTH),
                     format_string("growth compounded over %s years since the base", col("elapsed_years").cast("string")))
-                .otherwise(col("level_note")))
-        .select(finalColumns());
+                .otherwise(col("level_note"))), SCHEMA);
   }
 
   private static Column kindIs(TargetKind kind) {
@@ -299,18 +295,5 @@ public final class IndicatorProgress {
         .when(kindIs(TargetKind.ASSIGNED), lit("a report whether the assigned target is met (value_kind status)"))
         .when(kindIs(TargetKind.SYNC_WITH_ECONOMY), lit("the indicator's growth over the same period as GDP"))
         .otherwise(lit("a full-year level (or, for a stock, a level at any date) on the target's statistical scope"));
-  }
-
-  private static Column[] finalColumns() {
-    List<Column> out = new ArrayList<>();
-    for (StructField f : SCHEMA.columns().fields()) {
-      Column c = col(f.name()).cast(f.dataType());
-      // Rounded to 10 decimals: 0.30000000000000004 reads as 0.3, no published figure has more.
-      if (f.dataType() instanceof DoubleType) {
-        c = round(c, 10);
-      }
-      out.add(c.as(f.name()));
-    }
-    return out.toArray(Column[]::new);
   }
 }

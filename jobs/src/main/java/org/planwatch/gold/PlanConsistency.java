@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
-import static org.planwatch.spark.Columns.round;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -120,6 +120,6 @@ public final class PlanConsistency {
                 measure.as("pace_measure"),
                 status.as("consistency_status"),
                 note.as("consistency_note"));
-    return rows.select(DistrictCityComparison.finalColumns(SCHEMA));
+    return GoldColumns.select(rows, SCHEMA);
   }
 }

@@ -81,7 +81,7 @@ public final class RegionScorecard {
             .withColumn("share_not_evaluable", ComparisonFormulas.share(col("not_evaluable"), indicators))
             .withColumn("share_moving_away", ComparisonFormulas.share(col("moving_away"), indicators))
             .withColumn("share_on_track_of_evaluated", ComparisonFormulas.share(col("ahead").plus(col("normal")), col("evaluated")));
-    return rows.select(DistrictCityComparison.finalColumns(SCHEMA));
+    return GoldColumns.select(rows, SCHEMA);
   }
 
   private static Dataset<Row> counts(org.apache.spark.sql.RelationalGroupedDataset grouped) {

@@ -569,7 +569,7 @@ public final class NightlyRun {
   /** The gold tables computed by date from gold.indicator_progress, from {@code from} on (null: every date). */
   private void byDateFromProgress(Map<String, Dataset<Row>> silver, Dataset<Row> progress, LocalDate from, WriteScope scope) {
     Dataset<Row> comparison = DistrictCityComparison.wide(silver, progress, from).localCheckpoint();
-    record(tables.merge(DistrictCityComparison.SCHEMA, comparison.select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)), scope));
+    record(tables.merge(DistrictCityComparison.SCHEMA, DistrictCityComparison.finished(comparison), scope));
     record(tables.merge(PlanConsistency.SCHEMA, PlanConsistency.build(silver, comparison), scope));
     record(tables.merge(RegionScorecard.SCHEMA, RegionScorecard.build(silver, progress, from), scope));
   }

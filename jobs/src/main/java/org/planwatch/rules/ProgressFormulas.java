@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.months_between;
 import static org.apache.spark.sql.functions.pow;
-import static org.planwatch.spark.Columns.round;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;

@@ -34,8 +34,12 @@ public final class Columns {
    * exact unless t lies near a half, where the rounding errors of t, and of the decimal string
    * BigDecimal reads, could put it on the other side (a margin of 1e-15 of t, about nine units in the
    * last place), or t is too large for a whole number of units (floor would saturate at Long.MAX_VALUE).
-   * Those values, NaN and the infinities go to Spark's {@code round}. {@code ColumnsTest} compares both on a million
-   * values, ties among them.
+   * Those values, NaN and the infinities go to Spark's {@code round}. {@code ColumnsTest} compares both
+   * on a million values, ties among them.
+   *
+   * <p>For a column, not a formula: x appears five times, so a formula becomes a common subexpression of
+   * its own, and in the projection that computes the ratings such formulas grew the generated code past
+   * the JVM's 64 KB per method (Spark then runs the stage without whole-stage code generation).
    */
   public static Column round(Column x, int decimals) {
     double scale = Math.pow(10, decimals);

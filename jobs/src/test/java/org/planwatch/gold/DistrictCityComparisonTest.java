@@ -52,7 +52,7 @@ class DistrictCityComparisonTest {
     // Plans loaded, none of their indicators paired with a city's: no row, the tables' columns all the same.
     silver.put("indicator_crosswalk", silver.get("indicator_crosswalk").limit(0));
     Dataset<Row> wide = DistrictCityComparison.wide(silver, spark.read().format("delta").load(warehouse.location(IndicatorProgress.SCHEMA)));
-    Dataset<Row> comparison = wide.select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA));
+    Dataset<Row> comparison = DistrictCityComparison.finished(wide);
     assertEquals(0, comparison.count());
     assertEquals(List.of(DistrictCityComparison.SCHEMA.columns().fieldNames()), List.of(comparison.columns()));
     Dataset<Row> consistency = PlanConsistency.build(silver, wide);

@@ -60,7 +60,7 @@ class ReachedDatesTest {
     assertSame("region_scorecard", RegionScorecard.build(silver, progress, null).where(col("as_of").geq(lit(from))),
         RegionScorecard.build(silver, needed, FROM));
     assertSame("district_city_comparison", DistrictCityComparison.build(silver, progress).where(col("as_of").geq(lit(from))),
-        DistrictCityComparison.wide(silver, needed, FROM).select(DistrictCityComparison.finalColumns(DistrictCityComparison.SCHEMA)));
+        DistrictCityComparison.finished(DistrictCityComparison.wide(silver, needed, FROM)));
   }
 
   private static void assertSame(String table, Dataset<Row> whole, Dataset<Row> fromReached) {

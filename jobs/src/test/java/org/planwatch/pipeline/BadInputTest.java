@@ -131,6 +131,11 @@ class BadInputTest {
     TestWarehouses.use(built.warehouse());
     assertEquals(3850.0, spark.sql("SELECT value FROM silver.observation WHERE region_code = '330500' AND indicator_code = 'gdp'"
         + " AND period_end = DATE'2022-12-31' AND value_kind = 'level'").first().getDouble(0));
+    // The later row as read.
+    assertEquals("{\"region_code\":\"330500\",\"indicator_code\":\"gdp\",\"period_start\":\"2022-01-01\","
+            + "\"period_end\":\"2022-12-31\",\"period_label\":\"2022\",\"value_kind\":\"level\",\"value\":\"3999\",\"value_text\":\"3999\","
+            + "\"statistical_scope\":\"as_published\",\"source_doc\":\"test\",\"source_table\":\"test\",\"source_line\":\"7\"}",
+        spark.sql("SELECT record FROM silver.quarantine WHERE input_file = 'observations/zz_faults.csv' AND input_line = 7").first().getString(0));
   }
 
   @Test
