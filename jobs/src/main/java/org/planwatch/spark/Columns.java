@@ -28,9 +28,10 @@ public final class Columns {
 
   /**
    * A double rounded half up to {@code decimals} places: the same double as Spark's {@code round(x,
-   * decimals)}, which goes through {@code BigDecimal.valueOf(x)} (a {@code Double.toString} per value:
-   * 14% of gold's CPU in a full recompute). Here t = x * 10^decimals is rounded to the nearest whole
-   * number k, and k / 10^decimals is the double nearest that decimal, as BigDecimal gives it. That is
+   * decimals)}, which goes through {@code BigDecimal.valueOf(x)}: a {@code Double.toString} per value
+   * (14% of gold's executor samples in a base run's profile; docs/performance.md has what this
+   * saved). Here t = x * 10^decimals is rounded to the nearest whole number k, and k / 10^decimals is
+   * the double nearest that decimal, as BigDecimal gives it. That is
    * exact unless t lies near a half, where the rounding errors of t, and of the decimal string
    * BigDecimal reads, could put it on the other side (a margin of 1e-15 of t, about nine units in the
    * last place), or t is too large for a whole number of units (floor would saturate at Long.MAX_VALUE).

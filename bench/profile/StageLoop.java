@@ -1,0 +1,61 @@
+import java.io.File;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.planwatch.gold.IndicatorProgress;
+import org.planwatch.rules.EvaluationSettings;
+import org.planwatch.silver.SilverStage;
+import org.planwatch.spark.MetastoreMode;
+import org.planwatch.spark.SessionFactory;
+import org.planwatch.spark.Warehouse;
+
+/**
+ * One stage's computation, again and again in one JVM, from the tables a run left in a warehouse: to
+ * compare two builds of the code with less noise than whole runs give. No table is written.
+ *
+ * <pre>
+ * java -Xmx4g -XX:+UseParallelGC @jobs/target/jvm-options.txt \
+ *   -cp "jobs/target/planwatch-jobs.jar:$(cat jobs/target/classpath.txt)" \
+ *   bench/profile/StageLoop.java silver|gold WAREHOUSE TIMES [AS_OF]
+ * </pre>
+ *
+ * silver: {@link SilverStage#build} from the warehouse's bronze tables (its checks end in local
+ * checkpoints, so they run); gold: {@link IndicatorProgress#build} from its silver tables, held. The
+ * first time is a cold JVM's, the last a warm one's.
+ */
+public class StageLoop {
+  public static void main(String[] args) {
+    String stage = args[0];
+    File warehouse = new File(args[1]);
+    int times = Integer.parseInt(args[2]);
+    SparkSession spark = SessionFactory.create("stage loop", Warehouse.at(new File(System.getProperty("java.io.tmpdir"), "stage-loop").getPath()),
+        MetastoreMode.NONE, Map.of());
+    Map<String, Dataset<Row>> tables = new HashMap<>();
+    for (File table : new File(warehouse, stage.equals("silver") ? "bronze" : "silver").listFiles()) {
+      tables.put(table.getName(), spark.read().format("delta").load(table.getPath()).localCheckpoint());
+    }
+    Set<Object> inputs = new HashSet<>(scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet());
+    for (int i = 1; i <= times; i++) {
+      long start = System.nanoTime();
+      long rows;
+      if (stage.equals("silver")) {
+        rows = SilverStage.build(tables).tables().get("observation").count();
+      } else {
+        rows = IndicatorProgress.build(tables, LocalDate.parse(args[3]), EvaluationSettings.DEFAULTS).localCheckpoint().count();
+      }
+      System.out.printf("%s %d: %.2f s (%d rows)%n", stage, i, (System.nanoTime() - start) / 1e9, rows);
+      // Each time's held rows go, the inputs stay.
+      scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).forEach((id, rdd) -> {
+        if (!inputs.contains(id)) {
+          rdd.unpersist(true);
+        }
+      });
+    }
+    spark.stop();
+  }
+}
