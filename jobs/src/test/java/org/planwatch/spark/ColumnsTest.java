@@ -35,7 +35,7 @@ class ColumnsTest {
     assertEquals(0.3, rounded(0.1 + 0.2, 10));
     assertEquals(-0.3, rounded(-(0.1 + 0.2), 10));
     assertEquals(36.06, rounded(36.06, 10));
-    // Elapsed years of 2023 H1 in a plan starting 2021: 30 months.
+    // Any number of decimals: 30 months in years, to 6.
     assertEquals(2.5, rounded(30 / 12.0, 6));
     // A half at the last place goes up (away from zero), as BigDecimal.ROUND_HALF_UP does.
     assertEquals(1.0000000001, rounded(1.00000000005, 10));
@@ -59,7 +59,7 @@ class ColumnsTest {
         pow(rand(5), lit(3)).multiply(1e6).as("large"),
         pow(rand(9), lit(3)).multiply(1e14).as("huge"),
         rand(6).minus(0.5).multiply(1e-3).as("small"),
-        // A 5 at the eleventh decimal, and one unit in the last place either side of it.
+        // Halves at the eleventh decimal, computed two ways: each lands just above or below the exact half.
         floor(rand(7).multiply(1e12)).divide(1e10).plus(lit(0.5e-10)).as("tie"),
         floor(rand(8).multiply(1e12)).plus(lit(0.5)).divide(1e10).as("tie_from_units"));
     List<String> names = Arrays.asList(values.columns());
