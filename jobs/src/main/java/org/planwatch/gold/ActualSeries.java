@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.make_date;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.months_between;
 import static org.apache.spark.sql.functions.pow;
@@ -60,6 +61,13 @@ final class ActualSeries {
   static final List<String> KEYS = List.of("plan_id", "region_code", "indicator_code");
 
   /**
+   * A number for each target, standing for its {@link #KEYS} within one evaluation: the candidates and
+   * points are sorted, shuffled and windowed by target many times, and carry this one long in place of
+   * three strings. Numbered by {@link #targets}, and valid only among the rows derived from one call of it.
+   */
+  static final String TARGET = "target_id";
+
+  /**
    * What gold.indicator_progress says of a target that no formula reads: names, unit, category, the
    * cells as printed and the kinds of revision. The evaluation carries the keys and {@link #targets}
    * only, and these are joined in once the actuals are found ({@link #labels}): copying strings into
@@ -70,7 +78,10 @@ final class ActualSeries {
           "attribute", "target_text", "planned_growth_text", "base_value_original", "target_value_original", "base_revision_kind",
           "target_revision_kind");
 
-  /** The plan targets with what the evaluation reads of their plan, indicator and region. */
+  /**
+   * The plan targets with what the evaluation reads of their plan, indicator and region, and a
+   * {@link #TARGET} number. Held, as the numbers must not change between the reads of one evaluation.
+   */
   static Dataset<Row> targets(Dataset<Row> planTarget, Dataset<Row> plan, Dataset<Row> indicator) {
     Dataset<Row> p = plan.select(col("plan_id"), col("period_start_year"), col("period_end_year"));
     Dataset<Row> i = indicator.select(col("plan_id"), col("indicator_code"), col("direction"), col("growth_model"), col("measure_type"));
@@ -78,14 +89,15 @@ final class ActualSeries {
         .join(p, "plan_id")
         .join(i, Columns.seq(List.of("plan_id", "indicator_code")))
         .select(
-            col("plan_id"), col("region_code"), col("indicator_code"), col("target_kind"), col("direction"), col("growth_model"),
+            monotonically_increasing_id().as(TARGET), col("plan_id"), col("region_code"), col("indicator_code"), col("target_kind"), col("direction"), col("growth_model"),
             col("measure_type"), col("base_year"), col("base_value"), col("target_year"), col("target_value"),
             col("planned_growth_kind"), col("planned_growth_value"),
             make_date(col("period_start_year"), lit(1), lit(1)).as("plan_start"),
             col("period_end_year").minus(col("period_start_year")).plus(1).as("plan_years"),
             make_date(col("base_year"), lit(12), lit(31)).as("base_end"),
             make_date(col("target_year"), lit(12), lit(31)).as("plan_end"),
-            coalesce(col("target_revision_kind").equalTo("statistical_scope_change"), lit(false)).as("scope_revised"));
+            coalesce(col("target_revision_kind").equalTo("statistical_scope_change"), lit(false)).as("scope_revised"))
+        .localCheckpoint();
   }
 
   /** The {@link #LABELS} of each plan target, by {@link #KEYS}. */
@@ -103,10 +115,13 @@ final class ActualSeries {
         .select(Columns.of(columns));
   }
 
-  /** Observations of each target's region and indicator within its plan period, on an acceptable scope. */
+  /**
+   * Observations of each target's region and indicator within its plan period, on an acceptable scope:
+   * by {@link #TARGET}, with the columns the points read.
+   */
   static Dataset<Row> candidates(Dataset<Row> targets, Dataset<Row> observation, LocalDate asOf) {
     Dataset<Row> t =
-        targets.select(col("plan_id"), col("region_code"), col("indicator_code"), col("plan_start"), col("base_end"),
+        targets.select(col(TARGET), col("region_code"), col("indicator_code"), col("plan_start"), col("base_end"),
             col("plan_end"), col("scope_revised"), col("measure_type"), col("base_value"));
     Column scope = col("statistical_scope");
     Column acceptable =
@@ -120,8 +135,9 @@ final class ActualSeries {
         .where(col("period_end").leq(lit(Date.valueOf(asOf))))
         .join(t, Columns.seq(List.of("region_code", "indicator_code")))
         .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))).and(acceptable))
-        .withColumn("full_year", fullYear(col("period_start"), col("period_end")))
-        .withColumn("scope_rank", scopeRank);
+        .select(col(TARGET), col("period_start"), col("period_end"), col("period_label"), col("value_kind"), col("value"),
+            col("value_text"), col("statistical_scope"), col("status_met"), col("plan_start"), col("measure_type"), col("base_value"),
+            fullYear(col("period_start"), col("period_end")).as("full_year"), scopeRank.as("scope_rank"));
   }
 
   /**
@@ -161,12 +177,12 @@ final class ActualSeries {
     parts.add(part(yoy, null, null, null, null, null, null, col("value").divide(100)));
     // Partitioned by target first: a target's figures then meet in one sort, with no partial aggregation
     // (a date has one or two), and the points come out partitioned as the join with the targets needs.
-    Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow().repartition(Columns.of(KEYS));
+    Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow().repartition(col(TARGET));
     List<Column> aggregates = new ArrayList<>();
     for (String c : List.of("level", "level_note", "level_period_start", "cumulative", "cumulative_note", "factor", "status_met", "yoy_growth")) {
       aggregates.add(first(col(c), true).as(c));
     }
-    return all.groupBy(col("plan_id"), col("region_code"), col("indicator_code"), col("as_of"))
+    return all.groupBy(col(TARGET), col("as_of"))
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
   }
 
@@ -180,19 +196,19 @@ final class ActualSeries {
                 concat(lit("("), col("statistical_scope"), lit(" scope)")))));
     Dataset<Row> previous =
         direct.where(col("full_year"))
-            .select(col("plan_id").as("_p"), col("region_code").as("_r"), col("indicator_code").as("_i"),
+            .select(col(TARGET).as("_t"),
                 col("statistical_scope").as("_s"), year(col("period_end")).as("_y"), col("value").as("_prev"),
                 col("period_label").as("_prev_label"));
     Dataset<Row> growth = candidates.where(col("value_kind").equalTo("growth_rate").and(col("full_year")).and(col("value").isNotNull()));
     Dataset<Row> derived =
         growth.join(previous,
-                col("plan_id").equalTo(col("_p")).and(col("region_code").equalTo(col("_r"))).and(col("indicator_code").equalTo(col("_i")))
+                col(TARGET).equalTo(col("_t"))
                     .and(col("statistical_scope").equalTo(col("_s"))).and(year(col("period_end")).minus(1).equalTo(col("_y"))))
             .withColumn("value", col("_prev").multiply(col("value").divide(100).plus(1)))
             .withColumn("derived", lit(1))
             .withColumn("level_note", format_string("%s derived: %s level %s x (1 + %s%%) (%s scope)", col("period_label"),
                 col("_prev_label"), col("_prev").cast("string"), col("value_text"), col("statistical_scope")))
-            .drop("_p", "_r", "_i", "_s", "_y", "_prev", "_prev_label");
+            .drop("_t", "_s", "_y", "_prev", "_prev_label");
     return best(direct.unionByName(derived))
         .withColumnRenamed("value", "level")
         .withColumn("level_period_start", col("period_start"));
@@ -200,7 +216,7 @@ final class ActualSeries {
 
   /** Per target and date, the candidate with the lowest (derived, scope_rank). */
   private static Dataset<Row> best(Dataset<Row> rows) {
-    WindowSpec w = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code"), col("period_end"))
+    WindowSpec w = Window.partitionBy(col(TARGET), col("period_end"))
         .orderBy(col("derived"), col("scope_rank"), col("period_start").desc());
     return rows.withColumn("_rank", row_number().over(w)).where(col("_rank").equalTo(1)).drop("_rank")
         .withColumn("as_of", col("period_end"));
@@ -216,11 +232,11 @@ final class ActualSeries {
                 .and(col("value").isNotNull()))
             .withColumn("derived", lit(0)));
     Dataset<Row> cumulativeTargets =
-        targets.where(col("target_kind").equalTo(TargetKind.CUMULATIVE.code())).select(col("plan_id"), col("region_code"), col("indicator_code"));
-    WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
+        targets.where(col("target_kind").equalTo(TargetKind.CUMULATIVE.code())).select(col(TARGET));
+    WindowSpec running = Window.partitionBy(col(TARGET)).orderBy(col("as_of"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> sums =
-        levels.join(cumulativeTargets, Columns.seq(KEYS), "left_semi").where(col("full_year"))
+        levels.join(cumulativeTargets, TARGET, "left_semi").where(col("full_year"))
             .withColumn("_sum", sum(col("level")).over(running))
             .withColumn("_years", count(lit(1)).over(running))
             .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)))
@@ -228,7 +244,7 @@ final class ActualSeries {
     Dataset<Row> fromPublished = part(published, null, null, col("value"), col("period_label"), null, null, null);
     Dataset<Row> fromSums = part(sums, null, null, col("_sum"), col("_note"), null, null, null);
     // A published figure wins over our sum for the same date.
-    return fromPublished.unionByName(withoutKeysOf(fromSums, fromPublished, List.of("plan_id", "region_code", "indicator_code", "as_of")));
+    return fromPublished.unionByName(withoutKeysOf(fromSums, fromPublished, List.of(TARGET, "as_of")));
   }
 
   /**
@@ -236,7 +252,7 @@ final class ActualSeries {
    * are growth rates), a published average, or level / base.
    */
   private static Dataset<Row> factors(Dataset<Row> candidates, Dataset<Row> levels) {
-    WindowSpec running = Window.partitionBy(col("plan_id"), col("region_code"), col("indicator_code")).orderBy(col("as_of"))
+    WindowSpec running = Window.partitionBy(col(TARGET)).orderBy(col("as_of"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column growthIndicator = col("measure_type").equalTo("growth_rate");
     Dataset<Row> yearly =
@@ -252,7 +268,7 @@ final class ActualSeries {
     Dataset<Row> fromYearly = part(yearly, null, null, null, null, exp(col("_logsum")), null, null);
     Dataset<Row> fromAverage = part(average, null, null, null, null, pow(col("value").divide(100).plus(1), averageYears), null, null);
     Dataset<Row> growthFactors =
-        fromYearly.unionByName(withoutKeysOf(fromAverage, fromYearly, List.of("plan_id", "region_code", "indicator_code", "as_of")));
+        fromYearly.unionByName(withoutKeysOf(fromAverage, fromYearly, List.of(TARGET, "as_of")));
     Dataset<Row> fromLevels =
         part(levels.where(growthIndicator.unary_$bang().and(col("base_value").gt(0))), null, null, null, null,
             col("level").divide(col("base_value")), null, null);
@@ -263,7 +279,7 @@ final class ActualSeries {
   private static Dataset<Row> part(Dataset<Row> rows, Column level, Column levelNote, Column cumulative, Column cumulativeNote,
       Column factor, Column statusMet, Column yoy) {
     return rows.select(
-        col("plan_id"), col("region_code"), col("indicator_code"), col("as_of"),
+        col(TARGET), col("as_of"),
         orNull(level, "double").as("level"),
         orNull(levelNote, "string").as("level_note"),
         (level == null ? lit(null).cast("date") : col("level_period_start")).as("level_period_start"),

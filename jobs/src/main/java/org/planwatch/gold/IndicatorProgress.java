@@ -51,7 +51,7 @@ public final class IndicatorProgress {
 
   /** @param silver valid silver tables by unqualified name */
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver, LocalDate asOf, EvaluationSettings settings) {
-    Dataset<Row> targets = ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator")).localCheckpoint();
+    Dataset<Row> targets = ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"));
     Dataset<Row> observation = silver.get("observation");
     return build(silver, observation, observation, asOf, settings, targets, null, null);
   }
@@ -135,7 +135,7 @@ public final class IndicatorProgress {
       points = points.where(col("as_of").geq(lit(Date.valueOf(from))));
     }
 
-    Dataset<Row> withTime = withColumns(targets.join(points, Columns.seq(ActualSeries.KEYS)), ProgressFormulas.time());
+    Dataset<Row> withTime = withColumns(targets.join(points, ActualSeries.TARGET), ProgressFormulas.time());
     Column fullYearDate = month(col("as_of")).equalTo(12).and(dayofmonth(col("as_of")).equalTo(31));
     // Growth of the indicator over the same span as GDP's: since the base at a year end, year on year for a part year.
     Column growth =
@@ -241,17 +241,17 @@ public final class IndicatorProgress {
   private static Dataset<Row> placeholders(Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> observation, LocalDate asOf) {
     // Held: few targets, read twice; the summary below is then made for them alone, not for every target's actuals.
     Dataset<Row> missing =
-        ActualSeries.withoutKeysOf(targets, evaluated, ActualSeries.KEYS).localCheckpoint();
+        ActualSeries.withoutKeysOf(targets, evaluated, List.of(ActualSeries.TARGET)).localCheckpoint();
     // What the region does report for the indicator in the plan period, whatever its scope.
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))
-            .join(missing.select(col("plan_id"), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end")),
+            .join(missing.select(col(ActualSeries.TARGET), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end")),
                 Columns.seq(List.of("region_code", "indicator_code")))
             .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))));
     Column label = concat(col("value_kind"), lit(" "), col("period_label"),
         when(col("statistical_scope").notEqual("as_published"), concat(lit(" ("), col("statistical_scope"), lit(" scope)"))).otherwise(lit("")));
     Dataset<Row> summary =
-        inPeriod.groupBy(col("plan_id"), col("region_code"), col("indicator_code"))
+        inPeriod.groupBy(col(ActualSeries.TARGET))
             .agg(
                 count(lit(1)).as("_n"),
                 count(when(col("value").isNotNull().or(col("value_kind").equalTo("status")), 1)).as("_with_value"),
@@ -265,7 +265,7 @@ public final class IndicatorProgress {
             .otherwise(format_string("the figures available (%s) do not fit a %s target, which needs %s",
                 col("_available"), col("target_kind"), needs()));
     Dataset<Row> rows =
-        missing.join(summary, Columns.seq(ActualSeries.KEYS), "left")
+        missing.join(summary, ActualSeries.TARGET, "left")
             .withColumn("placeholder_reason", reason)
             .withColumn("as_of", col("base_end"));
     for (String c : List.of("level", "cumulative", "factor", "yoy_growth", "growth_x", "growth_ref", "province_value")) {
