@@ -100,16 +100,17 @@ final class ActualSeries {
         .localCheckpoint();
   }
 
-  /** The {@link #LABELS} of each plan target, by {@link #KEYS}. */
-  static Dataset<Row> labels(Dataset<Row> planTarget, Dataset<Row> indicator, Dataset<Row> region) {
+  /** The {@link #LABELS} of each of {@code targets} (from {@link #targets}), by {@link #TARGET}. */
+  static Dataset<Row> labels(Dataset<Row> targets, Dataset<Row> planTarget, Dataset<Row> indicator, Dataset<Row> region) {
     Dataset<Row> i =
         indicator.select(
             col("plan_id"), col("indicator_code"), col("name_zh").as("indicator_name_zh"), col("name_en").as("indicator_name_en"),
             col("unit"), col("category_zh"), col("category_en"), col("attribute"));
     Dataset<Row> r = region.select(col("region_code"), col("name_zh").as("region_name_zh"), col("name_en").as("region_name_en"));
-    List<String> columns = new ArrayList<>(KEYS);
+    List<String> columns = new ArrayList<>(List.of(TARGET));
     columns.addAll(LABELS);
-    return planTarget
+    return targets.select(Columns.of(List.of(TARGET, "plan_id", "region_code", "indicator_code")))
+        .join(planTarget, Columns.seq(KEYS))
         .join(i, Columns.seq(List.of("plan_id", "indicator_code")))
         .join(r, "region_code")
         .select(Columns.of(columns));
@@ -165,7 +166,9 @@ final class ActualSeries {
     // Held: the points, the running sums and the compounded growth each read the levels, a window over every candidate.
     Dataset<Row> levels = levels(candidates).localCheckpoint();
     List<Dataset<Row>> parts = new ArrayList<>();
-    parts.add(part(levels, col("level"), col("level_note"), null, null, null, null, null));
+    // An indicator that is not a growth rate grows by level / base: on the level's own row, not a row of its own.
+    Column factorOfLevel = when(col("measure_type").notEqual("growth_rate").and(col("base_value").gt(0)), col("level").divide(col("base_value")));
+    parts.add(part(levels, col("level"), col("level_note"), null, null, factorOfLevel, null, null));
     parts.add(cumulative(targets, candidates, levels));
     parts.add(factors(candidates, levels));
     Dataset<Row> status =
@@ -248,8 +251,8 @@ final class ActualSeries {
   }
 
   /**
-   * Growth factors since the base: yearly growth rates compounded (the {@code levels} of indicators that
-   * are growth rates), a published average, or level / base.
+   * Growth factors since the base of indicators that are growth rates: yearly growth rates compounded
+   * (their {@code levels}), or a published average. Other indicators' factor is level / base ({@link #points}).
    */
   private static Dataset<Row> factors(Dataset<Row> candidates, Dataset<Row> levels) {
     WindowSpec running = Window.partitionBy(col(TARGET)).orderBy(col("as_of"))
@@ -267,12 +270,7 @@ final class ActualSeries {
             .withColumn("derived", lit(1)));
     Dataset<Row> fromYearly = part(yearly, null, null, null, null, exp(col("_logsum")), null, null);
     Dataset<Row> fromAverage = part(average, null, null, null, null, pow(col("value").divide(100).plus(1), averageYears), null, null);
-    Dataset<Row> growthFactors =
-        fromYearly.unionByName(withoutKeysOf(fromAverage, fromYearly, List.of(TARGET, "as_of")));
-    Dataset<Row> fromLevels =
-        part(levels.where(growthIndicator.unary_$bang().and(col("base_value").gt(0))), null, null, null, null,
-            col("level").divide(col("base_value")), null, null);
-    return growthFactors.unionByName(fromLevels);
+    return fromYearly.unionByName(withoutKeysOf(fromAverage, fromYearly, List.of(TARGET, "as_of")));
   }
 
   /** A slice of the points table: keys, as_of and the given figures, null elsewhere. */

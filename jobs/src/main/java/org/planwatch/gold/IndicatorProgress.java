@@ -163,15 +163,10 @@ public final class IndicatorProgress {
 
     Dataset<Row> placeholders = placeholders(from == null ? targets : unevaluatedBefore, evaluated, observation, asOf);
     // The texts only reported, joined in once: the joins and held rows above carry the figures alone.
-    Dataset<Row> labelled = silver.get("plan_target");
-    if (from != null) {
-      // A new quarter's rows are the open targets'.
-      labelled = labelled.join(targets.select(Columns.of(ActualSeries.KEYS)), Columns.seq(ActualSeries.KEYS), "left_semi");
-    }
-    Dataset<Row> labels = ActualSeries.labels(labelled, silver.get("indicator"), silver.get("region"));
+    Dataset<Row> labels = ActualSeries.labels(targets, silver.get("plan_target"), silver.get("indicator"), silver.get("region"));
     Dataset<Row> rows =
         evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders)
-            .join(labels, Columns.seq(ActualSeries.KEYS), "left");
+            .join(labels, ActualSeries.TARGET, "left");
 
     rows = withColumns(rows, ProgressFormulas.measures(settings));
     rows = withColumns(rows, ProgressFormulas.outlook());
