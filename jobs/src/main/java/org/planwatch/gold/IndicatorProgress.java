@@ -233,15 +233,24 @@ public final class IndicatorProgress {
    * none of it), saying why: no figure yet, no figure published (暂无数据), or figures that do not fit the
    * kind of target.
    */
+  /** Up to this many targets without an actual are sent whole to every task reading the actuals (a few MB). */
+  private static final long BROADCAST_TARGETS = 100_000;
+
   private static Dataset<Row> placeholders(Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> observation, LocalDate asOf) {
     // Held: few targets, read twice; the summary below is then made for them alone, not for every target's actuals.
     Dataset<Row> missing =
         ActualSeries.withoutKeysOf(targets, evaluated, List.of(ActualSeries.TARGET)).localCheckpoint();
+    Dataset<Row> missingKeys =
+        missing.select(col(ActualSeries.TARGET), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end"));
+    // Spark cannot tell from a held plan that it is small: without the hint every actual was shuffled to
+    // meet a handful of targets (none at all where every target has an actual, as in a complete dataset).
+    if (missing.count() <= BROADCAST_TARGETS) {
+      missingKeys = broadcast(missingKeys);
+    }
     // What the region does report for the indicator in the plan period, whatever its scope.
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))
-            .join(missing.select(col(ActualSeries.TARGET), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end")),
-                Columns.seq(List.of("region_code", "indicator_code")))
+            .join(missingKeys, Columns.seq(List.of("region_code", "indicator_code")))
             .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))));
     Column label = concat(col("value_kind"), lit(" "), col("period_label"),
         when(col("statistical_scope").notEqual("as_published"), concat(lit(" ("), col("statistical_scope"), lit(" scope)"))).otherwise(lit("")));
