@@ -228,14 +228,14 @@ public final class IndicatorProgress {
         .drop("_rc", "_province", "_oc", "_oi", "_oe");
   }
 
+  /** Up to this many targets without an actual are sent whole to every task reading the actuals (a few MB). */
+  private static final long BROADCAST_TARGETS = 100_000;
+
   /**
    * One row at the base date for each of {@code targets} without any usable actual ({@code evaluated} has
    * none of it), saying why: no figure yet, no figure published (暂无数据), or figures that do not fit the
    * kind of target.
    */
-  /** Up to this many targets without an actual are sent whole to every task reading the actuals (a few MB). */
-  private static final long BROADCAST_TARGETS = 100_000;
-
   private static Dataset<Row> placeholders(Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> observation, LocalDate asOf) {
     // Held: few targets, read twice; the summary below is then made for them alone, not for every target's actuals.
     Dataset<Row> missing =
