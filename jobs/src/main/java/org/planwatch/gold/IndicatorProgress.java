@@ -164,6 +164,11 @@ public final class IndicatorProgress {
     Dataset<Row> placeholders = placeholders(from == null ? targets : unevaluatedBefore, evaluated, observation, asOf);
     // The texts only reported, joined in once: the joins and held rows above carry the figures alone.
     Dataset<Row> labels = ActualSeries.labels(targets, silver.get("plan_target"), silver.get("indicator"), silver.get("region"));
+    if (targets.count() <= BROADCAST_TARGETS) {
+      // The evaluated rows are then not shuffled for the texts, and the plan does not depend on which
+      // side's shuffle ends first (adaptive execution chose a broadcast or not, and so one file or two).
+      labels = broadcast(labels);
+    }
     Dataset<Row> rows =
         evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders)
             .join(labels, ActualSeries.TARGET, "left");
@@ -228,8 +233,12 @@ public final class IndicatorProgress {
         .drop("_rc", "_province", "_oc", "_oi", "_oe");
   }
 
-  /** Up to this many targets without an actual are sent whole to every task reading the actuals (a few MB). */
-  private static final long BROADCAST_TARGETS = 100_000;
+  /**
+   * Up to this many targets, what is joined per target (their texts, the targets without an actual) is
+   * sent whole to every task (a few MB): Spark cannot tell from held rows that they are few. The texts of
+   * 90,000 targets (--scale 0.1) broadcast made gold slower than their shuffle (StageLoop, 2-3 s of 17-31).
+   */
+  private static final long BROADCAST_TARGETS = 10_000;
 
   /**
    * One row at the base date for each of {@code targets} without any usable actual ({@code evaluated} has
@@ -242,8 +251,8 @@ public final class IndicatorProgress {
         ActualSeries.withoutKeysOf(targets, evaluated, List.of(ActualSeries.TARGET)).localCheckpoint();
     Dataset<Row> missingKeys =
         missing.select(col(ActualSeries.TARGET), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end"));
-    // Spark cannot tell from a held plan that it is small: without the hint every actual was shuffled to
-    // meet a handful of targets (none at all where every target has an actual, as in a complete dataset).
+    // Without the hint every actual was shuffled to meet a handful of targets (none at all where every
+    // target has an actual, as in a complete dataset).
     if (missing.count() <= BROADCAST_TARGETS) {
       missingKeys = broadcast(missingKeys);
     }
