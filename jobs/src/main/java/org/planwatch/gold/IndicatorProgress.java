@@ -163,12 +163,10 @@ public final class IndicatorProgress {
 
     Dataset<Row> placeholders = placeholders(from == null ? targets : unevaluatedBefore, evaluated, observation, asOf);
     // The texts only reported, joined in once: the joins and held rows above carry the figures alone.
-    Dataset<Row> labels = ActualSeries.labels(targets, silver.get("plan_target"), silver.get("indicator"), silver.get("region"));
-    if (targets.count() <= BROADCAST_TARGETS) {
-      // The evaluated rows are then not shuffled for the texts, and the plan does not depend on which
-      // side's shuffle ends first (adaptive execution chose a broadcast or not, and so one file or two).
-      labels = broadcast(labels);
-    }
+    // Broadcast, the evaluated rows are not shuffled for the texts, and the plan does not depend on which
+    // side's shuffle ends first (adaptive execution chose a broadcast or not, and so one file or two).
+    Dataset<Row> labels =
+        broadcastIfFew(ActualSeries.labels(targets, silver.get("plan_target"), silver.get("indicator"), silver.get("region")), targets);
     Dataset<Row> rows =
         evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders)
             .join(labels, ActualSeries.TARGET, "left");
@@ -240,22 +238,24 @@ public final class IndicatorProgress {
    */
   private static final long BROADCAST_TARGETS = 10_000;
 
+  /** {@code rows}, to be broadcast when the held {@code targets} they are per are at most {@link #BROADCAST_TARGETS}. */
+  private static Dataset<Row> broadcastIfFew(Dataset<Row> rows, Dataset<Row> targets) {
+    return targets.count() <= BROADCAST_TARGETS ? broadcast(rows) : rows;
+  }
+
   /**
    * One row at the base date for each of {@code targets} without any usable actual ({@code evaluated} has
    * none of it), saying why: no figure yet, no figure published (暂无数据), or figures that do not fit the
    * kind of target.
    */
   private static Dataset<Row> placeholders(Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> observation, LocalDate asOf) {
-    // Held: few targets, read twice; the summary below is then made for them alone, not for every target's actuals.
+    // Held: few targets, counted and read twice; the summary below is then made for them alone, not for every target's actuals.
     Dataset<Row> missing =
         ActualSeries.withoutKeysOf(targets, evaluated, List.of(ActualSeries.TARGET)).localCheckpoint();
-    Dataset<Row> missingKeys =
-        missing.select(col(ActualSeries.TARGET), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end"));
-    // Without the hint every actual was shuffled to meet a handful of targets (none at all where every
+    // Without the broadcast every actual was shuffled to meet a handful of targets (none at all where every
     // target has an actual, as in a complete dataset).
-    if (missing.count() <= BROADCAST_TARGETS) {
-      missingKeys = broadcast(missingKeys);
-    }
+    Dataset<Row> missingKeys = broadcastIfFew(
+        missing.select(col(ActualSeries.TARGET), col("region_code"), col("indicator_code"), col("base_end"), col("plan_end")), missing);
     // What the region does report for the indicator in the plan period, whatever its scope.
     Dataset<Row> inPeriod =
         observation.where(col("period_end").leq(lit(Date.valueOf(asOf))))
