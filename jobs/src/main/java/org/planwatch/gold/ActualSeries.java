@@ -68,6 +68,14 @@ final class ActualSeries {
   static final String TARGET = "target_id";
 
   /**
+   * The columns of silver.observation the evaluation reads (the candidates, the placeholders' account of
+   * what a region reports, the province averages): not its provenance (source and input file, line, note).
+   */
+  static final List<String> OBSERVATION_COLUMNS =
+      List.of("region_code", "indicator_code", "period_start", "period_end", "period_label", "value_kind", "value", "value_text",
+          "statistical_scope", "status_met");
+
+  /**
    * What gold.indicator_progress says of a target that no formula reads: names, unit, category, the
    * cells as printed and the kinds of revision. The evaluation carries the keys and {@link #targets}
    * only, and these are joined in once the actuals are found ({@link #labels}): copying strings into

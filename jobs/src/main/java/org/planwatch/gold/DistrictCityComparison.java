@@ -37,6 +37,11 @@ public final class DistrictCityComparison {
   private static final List<String> DYNAMIC =
       List.of("actual_value", "achievement_rate", "elapsed_share", "progress_status", "not_evaluable_reason");
 
+  /** The columns of gold.indicator_progress read here. */
+  public static final List<String> PROGRESS_COLUMNS =
+      java.util.stream.Stream.of(List.of("plan_id", "region_code", "indicator_code", "as_of"), STATIC, DYNAMIC)
+          .flatMap(List::stream).distinct().toList();
+
   private DistrictCityComparison() {}
 
   /**

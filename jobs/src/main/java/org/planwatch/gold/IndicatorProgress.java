@@ -112,9 +112,11 @@ public final class IndicatorProgress {
    * silver.observation cut to the actuals dated after the earliest base date of the open targets, held
    * once: a target reads only actuals of its plan period (after its base date), and its province's of
    * the same dates. A new quarter then reads the open plans' years, not every year since the first plan.
+   * Only the columns the evaluation reads are held (at full size 6 million rows, 10 of 16 columns).
    */
   private static Dataset<Row> actualsOfOpenPlans(Dataset<Row> observation, Row earliestBase) {
-    return earliestBase.isNullAt(0) ? observation : observation.where(col("period_end").gt(lit(earliestBase.getDate(0)))).localCheckpoint();
+    return earliestBase.isNullAt(0) ? observation
+        : observation.where(col("period_end").gt(lit(earliestBase.getDate(0)))).select(Columns.of(ActualSeries.OBSERVATION_COLUMNS)).localCheckpoint();
   }
 
   /**

@@ -34,6 +34,10 @@ public final class RegionScorecard {
   public static final String UNCATEGORISED_ZH = "未分类";
   public static final String UNCATEGORISED_EN = "Uncategorised";
 
+  /** The columns of gold.indicator_progress read here. */
+  public static final List<String> PROGRESS_COLUMNS =
+      List.of("plan_id", "region_code", "indicator_code", "as_of", "category_zh", "category_en", "progress_status", "moving_away");
+
   private RegionScorecard() {}
 
   public static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> progress) {
