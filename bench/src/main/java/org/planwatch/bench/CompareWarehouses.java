@@ -16,9 +16,10 @@ import java.util.stream.Stream;
 
 /**
  * Checks that two warehouses hold the same rows: every table of the chosen layers compared with
- * EXCEPT ALL both ways (duplicates count) on a hash of each row, read from the Delta files with DuckDB, so the check needs
- * no Spark and does not share code with the job it checks. Used to check that a change to the job left
- * its results alone (two warehouses built from the same datasets) and by {@code scripts/kill-test}.
+ * EXCEPT ALL both ways (duplicates count) on a hash of each row, read from the Delta files with DuckDB,
+ * so the check needs no Spark and does not share code with the job it checks. Used to check that a
+ * change to the job left its results alone (two warehouses built from the same datasets) and by
+ * {@code scripts/kill-test}.
  *
  * <p>Usage: {@code CompareWarehouses [--layers silver,gold] [--ignore COL,COL] [--format text|csv] A B}.
  * Without {@code --ignore}, columns named {@code *_at} (load times) are left out. A table missing in
