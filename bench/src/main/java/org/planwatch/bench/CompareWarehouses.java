@@ -71,13 +71,11 @@ public final class CompareWarehouses {
         tables.addAll(tables(second.resolve(layer)));
         for (String table : tables) {
           String name = layer + "." + table;
-          List<String> columns = columns(st, first.resolve(layer).resolve(table));
-          if (columns.isEmpty()) {
-            columns = columns(st, second.resolve(layer).resolve(table));
-          }
-          columns = columns.stream().filter(ignored.negate()).toList();
-          boolean a = load(st, "a", first.resolve(layer).resolve(table), columns);
-          boolean b = load(st, "b", second.resolve(layer).resolve(table), columns);
+          Live liveA = live(st, first.resolve(layer).resolve(table));
+          Live liveB = live(st, second.resolve(layer).resolve(table));
+          List<String> columns = (liveA.files().isEmpty() ? liveB : liveA).columns().stream().filter(ignored.negate()).toList();
+          boolean a = load(st, "a", liveA.files(), columns);
+          boolean b = load(st, "b", liveB.files(), columns);
           if (!a && !b) {
             System.out.println(csv ? name + ",0,0,0,0" : String.format("%-40s empty in both", name));
             continue;
@@ -110,11 +108,17 @@ public final class CompareWarehouses {
     }
   }
 
-  /** The table's columns as its log declares them (empty when it has no live files or is missing). */
-  private static List<String> columns(Statement st, Path table) throws Exception {
+  /** A table's live data files and its columns as its log declares them: none for a missing or empty table. */
+  private record Live(List<String> files, List<String> columns) {}
+
+  private static Live live(Statement st, Path table) throws Exception {
+    if (!Files.isDirectory(table.resolve("_delta_log"))) {
+      return new Live(List.of(), List.of());
+    }
+    List<String> files = DuckDbPeer.liveFiles(st, table);
     List<String> columns = new ArrayList<>();
-    if (!Files.isDirectory(table.resolve("_delta_log")) || DuckDbPeer.liveFiles(st, table).isEmpty()) {
-      return columns;
+    if (files.isEmpty()) {
+      return new Live(files, columns);
     }
     // The log's, not the data files': a data file may carry more (MERGE with Change Data Feed leaves a
     // _change_type column in it, which Delta readers ignore).
@@ -124,21 +128,17 @@ public final class CompareWarehouses {
         columns.add(rs.getString(1));
       }
     }
-    return columns;
+    return new Live(files, columns);
   }
 
   /**
-   * Loads a hash of each live row's {@code columns} into temp table {@code name} (column {@code h}); false
-   * when the table has no live rows (or is missing). Hashes, not the rows: EXCEPT ALL over two full-size
+   * Loads a hash of each row's {@code columns} in {@code files} into temp table {@code name} (column
+   * {@code h}); false when there are no files. Hashes, not the rows: EXCEPT ALL over two full-size
    * gold tables (12 million rows of 64 columns) spilled more than the disk held. A differing row goes
    * unnoticed only if its 64-bit hash is that of a row on the other side: about 12 million in 2^64 (1e-12).
    */
-  private static boolean load(Statement st, String name, Path table, List<String> columns) throws Exception {
+  private static boolean load(Statement st, String name, List<String> files, List<String> columns) throws Exception {
     st.execute("DROP TABLE IF EXISTS " + name);
-    if (!Files.isDirectory(table.resolve("_delta_log"))) {
-      return false;
-    }
-    List<String> files = DuckDbPeer.liveFiles(st, table);
     if (files.isEmpty()) {
       return false;
     }
