@@ -21,8 +21,8 @@ import scala.Option;
  *
  * <p>An entry is the table's id and version, and the checkpointed rows it held at that version: any
  * commit since (a write, a MERGE by hand, OPTIMIZE, RESTORE) gives another version, and the rows are then
- * read from Delta again. One entry per table, the newest replacing the one before, so the memory held is
- * at most one copy of each table held (checkpointed to memory and disk, so the block manager spills it),
+ * read from Delta again. One entry per table, the newest replacing the one before, so what is held is
+ * at most one copy of each table (its blocks on the local disk: {@link org.planwatch.spark.HeldRows}),
  * and the tables held are the reference tables (regions, plans, targets, ...), not the actuals.
  * A process that runs once holds nothing: {@link #none()}.
  */
@@ -100,8 +100,8 @@ public final class HeldTables {
   }
 
   /**
-   * Holds {@code checkpointed}, a DataFrame made by {@code localCheckpoint}, as the table's rows at
-   * {@code state}: the caller vouches that the table holds exactly these rows at that version. Rows of
+   * Holds {@code checkpointed}, a DataFrame made by {@link org.planwatch.spark.HeldRows} (a local
+   * checkpoint), as the table's rows at {@code state}: the caller vouches that the table holds exactly these rows at that version. Rows of
    * another kind of DataFrame are not held (their blocks are not the caller's to keep), nor those of a
    * sliced table (silver.observation): it grows with the history and changes with every new quarter,
    * so the server would hold its largest table through the day for a night that reads it again anyway.

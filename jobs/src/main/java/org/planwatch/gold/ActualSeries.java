@@ -34,6 +34,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.planwatch.rules.TargetKind;
 import org.planwatch.spark.Columns;
+import org.planwatch.spark.HeldRows;
 
 /**
  * Which figure stands for "the actual" of a target at each date, by kind of target:
@@ -105,7 +106,7 @@ final class ActualSeries {
             make_date(col("base_year"), lit(12), lit(31)).as("base_end"),
             make_date(col("target_year"), lit(12), lit(31)).as("plan_end"),
             coalesce(col("target_revision_kind").equalTo("statistical_scope_change"), lit(false)).as("scope_revised"))
-        .localCheckpoint();
+        .transform(HeldRows::of);
   }
 
   /** The {@link #LABELS} of each of {@code targets} (from {@link #targets}), by {@link #TARGET}. */
@@ -172,7 +173,7 @@ final class ActualSeries {
    */
   static Dataset<Row> points(Dataset<Row> targets, Dataset<Row> candidates) {
     // Held: the points, the running sums and the compounded growth each read the levels, a window over every candidate.
-    Dataset<Row> levels = levels(candidates).localCheckpoint();
+    Dataset<Row> levels = levels(candidates).transform(HeldRows::of);
     List<Dataset<Row>> parts = new ArrayList<>();
     // An indicator that is not a growth rate grows by level / base: on the level's own row, not a row of its own.
     Column factorOfLevel = when(col("measure_type").notEqual("growth_rate").and(col("base_value").gt(0)), col("level").divide(col("base_value")));

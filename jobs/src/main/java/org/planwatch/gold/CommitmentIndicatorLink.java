@@ -18,6 +18,7 @@ import org.planwatch.rules.Vocabulary.CommitmentField;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
 import org.planwatch.spark.Columns;
+import org.planwatch.spark.HeldRows;
 
 /**
  * gold.commitment_indicator_link: each curated link (silver.commitment_link) with the commitment, the
@@ -54,7 +55,7 @@ public final class CommitmentIndicatorLink {
             .join(commitments, Columns.seq(CommitmentScorecard.COMMITMENT_KEY))
             .withColumn("evidence_field", field)
             .withColumn("_evidence_start", start)
-            .localCheckpoint();
+            .transform(HeldRows::of);
     if (links.isEmpty()) {
       return links.sparkSession().createDataFrame(List.of(), SCHEMA.columns());
     }

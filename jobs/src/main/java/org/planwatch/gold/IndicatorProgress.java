@@ -34,6 +34,7 @@ import org.planwatch.rules.TargetKind;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
 import org.planwatch.spark.Columns;
+import org.planwatch.spark.HeldRows;
 
 /**
  * gold.indicator_progress: one row per plan, region, indicator and date with an actual, composed
@@ -79,7 +80,7 @@ public final class IndicatorProgress {
     LocalDate from = reached.from();
     Dataset<Row> open =
         ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"))
-            .where(col("plan_end").geq(lit(Date.valueOf(from)))).localCheckpoint();
+            .where(col("plan_end").geq(lit(Date.valueOf(from)))).transform(HeldRows::of);
     Column earlier = col("as_of").lt(lit(Date.valueOf(from)));
     Column isPlaceholder = col("actual_period_end").isNull();
     // An open target's evaluations and actuals are dated after its base: older ones are not read (Delta skips their files).
@@ -88,7 +89,7 @@ public final class IndicatorProgress {
     // Evaluations before the dates reached are as stored: a target with one there needs no placeholder, tonight or later.
     Dataset<Row> evaluatedBefore =
         stored.where(afterEarliestBase.and(earlier).and(isPlaceholder.unary_$bang())).select(Columns.of(ActualSeries.KEYS));
-    Dataset<Row> unevaluatedBefore = ActualSeries.withoutKeysOf(open, evaluatedBefore, ActualSeries.KEYS).localCheckpoint();
+    Dataset<Row> unevaluatedBefore = ActualSeries.withoutKeysOf(open, evaluatedBefore, ActualSeries.KEYS).transform(HeldRows::of);
     // A placeholder sits at its target's base date: those of such targets before the dates reached are rewritten whole.
     Set<String> baseDates = new TreeSet<>();
     for (Row r : unevaluatedBefore.where(col("base_end").lt(lit(Date.valueOf(from)))).select(col("base_end").cast("string")).distinct()
@@ -96,7 +97,7 @@ public final class IndicatorProgress {
       baseDates.add(r.getString(0));
     }
     Dataset<Row> inPlanPeriods = actualsOfOpenPlans(silver.get("observation"), earliestBase);
-    Dataset<Row> rows = build(silver, ActualSeries.readFrom(inPlanPeriods, from).localCheckpoint(), inPlanPeriods, reached.asOf(), settings,
+    Dataset<Row> rows = build(silver, ActualSeries.readFrom(inPlanPeriods, from).transform(HeldRows::of), inPlanPeriods, reached.asOf(), settings,
         open, from, unevaluatedBefore);
     Column openTarget = col("_open").isNotNull();
     Dataset<Row> openKeys = open.select(col("plan_id").as("_op"), col("region_code").as("_or"), col("indicator_code").as("_oi"), lit(true).as("_open"));
@@ -116,7 +117,7 @@ public final class IndicatorProgress {
    */
   private static Dataset<Row> actualsOfOpenPlans(Dataset<Row> observation, Row earliestBase) {
     return earliestBase.isNullAt(0) ? observation
-        : observation.where(col("period_end").gt(lit(earliestBase.getDate(0)))).select(Columns.of(ActualSeries.OBSERVATION_COLUMNS)).localCheckpoint();
+        : observation.where(col("period_end").gt(lit(earliestBase.getDate(0)))).select(Columns.of(ActualSeries.OBSERVATION_COLUMNS)).transform(HeldRows::of);
   }
 
   /**
@@ -130,7 +131,7 @@ public final class IndicatorProgress {
   private static Dataset<Row> build(Map<String, Dataset<Row>> silver, Dataset<Row> actuals, Dataset<Row> observation, LocalDate asOf,
       EvaluationSettings settings, Dataset<Row> targets, LocalDate from, Dataset<Row> unevaluatedBefore) {
     // Held: each kind of point reads the candidates; without, each joined the actuals with the targets again.
-    Dataset<Row> candidates = ActualSeries.candidates(targets, actuals, asOf).localCheckpoint();
+    Dataset<Row> candidates = ActualSeries.candidates(targets, actuals, asOf).transform(HeldRows::of);
     Dataset<Row> points = ActualSeries.points(targets, candidates);
     if (from != null) {
       // The running sums and factors above need every earlier date; what follows is per row.
@@ -143,7 +144,7 @@ public final class IndicatorProgress {
     Column growth =
         when(fullYearDate, when(col("factor").gt(0).and(col("elapsed_years").gt(0)), pow(col("factor"), lit(1.0).divide(col("elapsed_years"))).minus(1)))
             .otherwise(col("yoy_growth"));
-    withTime = withTime.withColumn("growth_x", growth).localCheckpoint();
+    withTime = withTime.withColumn("growth_x", growth).transform(HeldRows::of);
     Dataset<Row> economy =
         withTime.where(col("indicator_code").equalTo(ECONOMY_INDICATOR))
             .select(col("plan_id").as("_ep"), col("as_of").as("_ea"), col("growth_x").as("growth_ref"));
@@ -253,7 +254,7 @@ public final class IndicatorProgress {
   private static Dataset<Row> placeholders(Dataset<Row> targets, Dataset<Row> evaluated, Dataset<Row> observation, LocalDate asOf) {
     // Held: few targets, counted and read twice; the summary below is then made for them alone, not for every target's actuals.
     Dataset<Row> missing =
-        ActualSeries.withoutKeysOf(targets, evaluated, List.of(ActualSeries.TARGET)).localCheckpoint();
+        ActualSeries.withoutKeysOf(targets, evaluated, List.of(ActualSeries.TARGET)).transform(HeldRows::of);
     // Without the broadcast every actual was shuffled to meet a handful of targets (none at all where every
     // target has an actual, as in a complete dataset).
     Dataset<Row> missingKeys = broadcastIfFew(

@@ -27,6 +27,7 @@ import org.planwatch.rules.ProgressMeasure;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
 import org.planwatch.spark.Columns;
+import org.planwatch.spark.HeldRows;
 
 /**
  * gold.published_reconciliation: every figure a document publishes about a plan's progress beside
@@ -68,7 +69,7 @@ public final class PublishedReconciliation {
 
     // Checkpointed: looked at before the joins. Without a published figure there is nothing to reconcile, and
     // the plan below would scan every actual and evaluation to find no row.
-    Dataset<Row> published = figures.stream().reduce(Dataset::unionByName).orElseThrow().localCheckpoint();
+    Dataset<Row> published = figures.stream().reduce(Dataset::unionByName).orElseThrow().transform(HeldRows::of);
     if (published.isEmpty()) {
       return published.sparkSession().createDataFrame(List.of(), SCHEMA.columns());
     }

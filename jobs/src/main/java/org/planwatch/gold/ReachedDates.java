@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.planwatch.spark.HeldRows;
 
 /**
  * The evaluation dates a change reaches, from {@code from} up to the run date {@code asOf}: the gold
@@ -68,7 +69,7 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
     Column before = col("as_of").lt(lit(java.sql.Date.valueOf(from)));
     Dataset<Row> latestBefore =
         evaluations.where(before).groupBy(col("plan_id").as("_lp"), col("region_code").as("_lr"), col("indicator_code").as("_li"))
-            .agg(max(col("as_of")).as("_la")).localCheckpoint();
+            .agg(max(col("as_of")).as("_la")).transform(HeldRows::of);
     // One row per date, not per target.
     Object[] latestDates = latestBefore.select(col("_la")).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
     Column isLatest = col("plan_id").equalTo(col("_lp")).and(col("region_code").equalTo(col("_lr")))

@@ -20,6 +20,7 @@ import org.planwatch.rules.ComparisonFormulas;
 import org.planwatch.rules.ProgressRating;
 import org.planwatch.schema.Schemas;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.HeldRows;
 
 /**
  * gold.region_scorecard: the ratings of gold.indicator_progress counted per plan, region, date and
@@ -67,7 +68,7 @@ public final class RegionScorecard {
     // Held: counted twice, by category and for all.
     Dataset<Row> latest =
         LatestEvaluation.upTo(grid, target, "as_of", progress, target, "as_of", List.of("progress_status", "moving_away"))
-            .localCheckpoint();
+            .transform(HeldRows::of);
 
     Dataset<Row> byCategory = counts(latest.groupBy(col("plan_id"), col("region_code"), col("as_of"), col("category_zh"), col("category_en")));
     Dataset<Row> all = counts(latest.groupBy(col("plan_id"), col("region_code"), col("as_of")))

@@ -40,6 +40,7 @@ import org.planwatch.gold.RegionScorecard;
 import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.silver.SilverStage;
 import org.planwatch.spark.Columns;
+import org.planwatch.spark.HeldRows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,7 +181,7 @@ public final class NightlyRun {
           LOG.info("{}: reading {} of {} files, the others are as run {} read them", schema, changed.size(), files.size(), previous.runId());
           CsvInput.Result read = input.read(schema, now, changed::contains);
           problems.addAll(read.problems());
-          WriteResult write = tables.merge(schema, read.rows().localCheckpoint(), WriteScope.only(changed));
+          WriteResult write = tables.merge(schema, read.rows().transform(HeldRows::of), WriteScope.only(changed));
           record(write);
           summary.addRowsRead(write.rows());
           rows.put(table, readBack(schema));
@@ -189,7 +190,7 @@ public final class NightlyRun {
       }
       CsvInput.Result read = input.read(schema, now, file -> true);
       problems.addAll(read.problems());
-      Dataset<Row> bronzeRows = read.rows().localCheckpoint();
+      Dataset<Row> bronzeRows = read.rows().transform(HeldRows::of);
       WriteResult write = tables.merge(schema, bronzeRows);
       record(write);
       summary.addRowsRead(write.rows());
@@ -381,7 +382,7 @@ public final class NightlyRun {
    * looked up just before (the version the rows are then known to be).
    */
   private Dataset<Row> readAndHold(TableSchema schema, DeltaTables.TableState before) {
-    Dataset<Row> rows = readAsIs(schema).localCheckpoint();
+    Dataset<Row> rows = readAsIs(schema).transform(HeldRows::of);
     return before.equals(tables.state(schema)) ? held.hold(schema, before, rows) : rows;
   }
 
@@ -416,7 +417,7 @@ public final class NightlyRun {
       for (String b : SilverStage.bronzeReads(t)) {
         // Read back from Delta: read once for the silver stage, which reads each several times; checked
         // by file, only the changed files' rows and a few others are read, through the table's file stats.
-        bronzeRows.computeIfAbsent(b, k -> readBack.contains(k) && !byFile.containsKey(k) ? bronze.get(k).localCheckpoint() : bronze.get(k));
+        bronzeRows.computeIfAbsent(b, k -> readBack.contains(k) && !byFile.containsKey(k) ? bronze.get(k).transform(HeldRows::of) : bronze.get(k));
       }
     }
     SilverStage.Result silver = SilverStage.build(bronzeRows, computed, t -> kept.computeIfAbsent(t, this::readKept), byFile);
@@ -429,7 +430,7 @@ public final class NightlyRun {
       }
       Set<String> slices = silver.slices().get(table);
       if (slices == null) {
-        Dataset<Row> rows = silver.tables().get(table).localCheckpoint();
+        Dataset<Row> rows = silver.tables().get(table).transform(HeldRows::of);
         record(tables.merge(schema, rows));
         persisted.put(table, held.holdWritten(schema, tables.state(schema), rows));
       } else {
@@ -458,7 +459,7 @@ public final class NightlyRun {
       all = all.unionByName(stored.where(org.apache.spark.sql.functions.not(
           col("table_name").isin(computed.toArray()).or(col("field").isin(FileProblem.FILE_FIELDS.toArray())))));
     }
-    all = all.localCheckpoint();
+    all = all.transform(HeldRows::of);
     WriteResult write = tables.merge(quarantine, all);
     record(write);
     summary.setQuarantined(write.rows());
@@ -477,7 +478,7 @@ public final class NightlyRun {
   /** Replaces in {@code silver} the tables read lazily by their rows checkpointed: for gold computed whole, which reads each several times. */
   private void holdLazilyRead(Map<String, Dataset<Row>> silver) {
     for (String table : readLazily) {
-      silver.computeIfPresent(table, (t, rows) -> rows.localCheckpoint());
+      silver.computeIfPresent(table, (t, rows) -> rows.transform(HeldRows::of));
     }
     readLazily.clear();
   }
@@ -539,7 +540,7 @@ public final class NightlyRun {
 
   /** The dated gold tables computed for every date up to the run date. */
   private void goldWhole(Map<String, Dataset<Row>> silver, EvaluationSettings evaluation) {
-    Dataset<Row> progress = IndicatorProgress.build(silver, settings.asOf(), evaluation).localCheckpoint();
+    Dataset<Row> progress = IndicatorProgress.build(silver, settings.asOf(), evaluation).transform(HeldRows::of);
     // Rows for later dates (from a run with a later --as-of) are left alone.
     WriteScope upToRunDate = WriteScope.upTo(settings.asOf());
     record(tables.merge(IndicatorProgress.SCHEMA, progress, upToRunDate));
@@ -555,7 +556,7 @@ public final class NightlyRun {
     WriteScope scope = WriteScope.between(progress.from(), settings.asOf()).andSlices(progress.baseDates());
     LOG.info("{}: only actuals changed since run {}; computing {} ({})", IndicatorProgress.SCHEMA, previous.runId(), reached, scope);
     // Checkpointed: the rows kept in the base dates' slices are read from the table the MERGE then writes.
-    record(tables.merge(IndicatorProgress.SCHEMA, progress.rows().localCheckpoint(), scope));
+    record(tables.merge(IndicatorProgress.SCHEMA, progress.rows().transform(HeldRows::of), scope));
 
     long before = previous.tables().get(IndicatorProgress.SCHEMA.qualifiedName()).version();
     Optional<Set<String>> changedEvaluations = changedSince(IndicatorProgress.SCHEMA, before);
@@ -569,16 +570,16 @@ public final class NightlyRun {
         .select(Columns.of(READ_BY_DATE_FROM_PROGRESS));
     if (evaluationsReached.isPresent()) {
       LocalDate from = evaluationsReached.get().from();
-      byDateFromProgress(silver, ReachedDates.evaluationsReadFrom(upToRunDate, from).localCheckpoint(), from,
+      byDateFromProgress(silver, ReachedDates.evaluationsReadFrom(upToRunDate, from).transform(HeldRows::of), from,
           WriteScope.between(from, settings.asOf()));
     } else {
-      byDateFromProgress(silver, upToRunDate.localCheckpoint(), null, WriteScope.upTo(settings.asOf()));
+      byDateFromProgress(silver, upToRunDate.transform(HeldRows::of), null, WriteScope.upTo(settings.asOf()));
     }
   }
 
   /** The gold tables computed by date from gold.indicator_progress, from {@code from} on (null: every date). */
   private void byDateFromProgress(Map<String, Dataset<Row>> silver, Dataset<Row> progress, LocalDate from, WriteScope scope) {
-    Dataset<Row> comparison = DistrictCityComparison.wide(silver, progress, from).localCheckpoint();
+    Dataset<Row> comparison = DistrictCityComparison.wide(silver, progress, from).transform(HeldRows::of);
     record(tables.merge(DistrictCityComparison.SCHEMA, DistrictCityComparison.finished(comparison), scope));
     record(tables.merge(PlanConsistency.SCHEMA, PlanConsistency.build(silver, comparison), scope));
     record(tables.merge(RegionScorecard.SCHEMA, RegionScorecard.build(silver, progress, from), scope));

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.planwatch.bronze.FileProblem;
 import org.planwatch.schema.TableSchema;
 import org.planwatch.spark.Columns;
+import org.planwatch.spark.HeldRows;
 
 /**
  * A silver table checked again for the input files that changed only, when nothing it is checked
@@ -53,11 +54,11 @@ final class ChangedFiles {
     Dataset<Row> changedRows = bronze.where(inChanged);
     // Held: read twice, for the slices they fall in and for the collisions.
     Dataset<Row> firstKeys = typedKeys.apply(changedRows.unionByName(onLines(bronze, duplicates, "left_semi")))
-        .select(Columns.of(keys)).distinct().localCheckpoint();
+        .select(Columns.of(keys)).distinct().transform(HeldRows::of);
     Dataset<Row> unchangedValid = storedValid.where(not(inChanged));
     Dataset<Row> collisions = sameSlices(silver, unchangedValid, firstKeys)
         .join(firstKeys, Columns.seq(keys), "left_semi").select(Columns.of(LINE));
-    Dataset<Row> again = duplicates.unionByName(collisions).distinct().localCheckpoint();
+    Dataset<Row> again = duplicates.unionByName(collisions).distinct().transform(HeldRows::of);
     return new Selection(
         changedRows.unionByName(onLines(bronze, again, "left_semi")),
         onLines(unchangedValid, again, "left_anti"),

@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.HeldRows;
 
 /**
  * Rows on their way from bronze to silver, each carrying the list of what is wrong with it. Checks
@@ -170,7 +171,7 @@ public final class Checked {
     }
     select.add(errors.as(ERRORS));
     held.add(col(ERRORS));
-    Dataset<Row> all = rows.select(select.toArray(Column[]::new)).select(held.toArray(Column[]::new)).localCheckpoint();
+    Dataset<Row> all = rows.select(select.toArray(Column[]::new)).select(held.toArray(Column[]::new)).transform(HeldRows::of);
     Dataset<Row> clean = all.where(size(col(ERRORS)).equalTo(0));
     Dataset<Row> bad = all.where(size(col(ERRORS)).gt(0));
     List<Column> keys = new ArrayList<>();

@@ -1,0 +1,45 @@
+package org.planwatch.spark;
+
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.LogicalRDD$;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Rows computed once and held for the rest of the run: {@code Dataset.localCheckpoint()}, with the
+ * blocks written serialized to the local disk instead of kept as one Java object per row on the heap.
+ * At full size the stages hold several tables of 10-18 million rows; as objects they filled the heap,
+ * and a fifth of the tasks' time went to garbage collection, more to evicting blocks to disk
+ * (docs/performance.md, twentieth session). Written once, they are read back from the operating
+ * system's page cache, which uses the memory the heap does not. Serialized with Kryo
+ * ({@link SessionFactory}), a row is its bytes copied. Held serialized in memory instead, a block read
+ * back from disk is copied whole into one heap buffer: blocks of 440 MB ran the 4 GB heap out of memory.
+ *
+ * <p>The lineage is cut as {@code localCheckpoint} cuts it, and the DataFrame is made the same way
+ * ({@code LogicalRDD.fromDataset}: the rows' partitioning, ordering and size statistics are kept, so
+ * later joins on the same key are not shuffled again and small results are still broadcast). Spark
+ * internals, public in bytecode, pinned by {@code HeldRowsTest}.
+ */
+public final class HeldRows {
+  private HeldRows() {}
+
+  /** {@code rows}, computed now and held. */
+  public static Dataset<Row> of(Dataset<Row> rows) {
+    RDD<InternalRow> internal = rows.queryExecution().executedPlan().execute().toJavaRDD().map(new Copy()).rdd();
+    internal.persist(StorageLevel.DISK_ONLY());
+    internal.localCheckpoint();
+    internal.count();
+    return Dataset.ofRows(rows.sparkSession(), LogicalRDD$.MODULE$.fromDataset(internal, rows, rows.isStreaming()));
+  }
+
+  /** Operators reuse one row object: each held row is a copy. */
+  private static final class Copy implements Function<InternalRow, InternalRow> {
+    @Override
+    public InternalRow call(InternalRow row) {
+      return row.copy();
+    }
+  }
+}
