@@ -101,10 +101,11 @@ public final class HeldTables {
 
   /**
    * Holds {@code checkpointed}, a DataFrame made by {@link org.planwatch.spark.HeldRows} (a local
-   * checkpoint), as the table's rows at {@code state}: the caller vouches that the table holds exactly these rows at that version. Rows of
-   * another kind of DataFrame are not held (their blocks are not the caller's to keep), nor those of a
-   * sliced table (silver.observation): it grows with the history and changes with every new quarter,
-   * so the server would hold its largest table through the day for a night that reads it again anyway.
+   * checkpoint), as the table's rows at {@code state}: the caller vouches that the table holds exactly
+   * these rows at that version. Rows of another kind of DataFrame are not held (their blocks are not
+   * the caller's to keep), nor those of a sliced table (silver.observation): it grows with the history
+   * and changes with every new quarter, so the server would hold its largest table through the day for
+   * a night that reads it again anyway.
    *
    * @return {@code checkpointed}
    */
