@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.gold.IndicatorProgress;
+import org.planwatch.gold.ReachedDates;
 import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.silver.SilverStage;
 import org.planwatch.spark.MetastoreMode;
@@ -21,12 +22,14 @@ import org.planwatch.spark.Warehouse;
  * <pre>
  * java -Xmx4g -XX:+UseParallelGC @jobs/target/jvm-options.txt \
  *   -cp "jobs/target/planwatch-jobs.jar:$(cat jobs/target/classpath.txt)" \
- *   bench/profile/StageLoop.java silver|gold WAREHOUSE TIMES [AS_OF]
+ *   bench/profile/StageLoop.java silver|gold|goldfrom WAREHOUSE TIMES [AS_OF [FROM]]
  * </pre>
  *
  * silver: {@link SilverStage#build} from the warehouse's bronze tables (its checks end in local
- * checkpoints, so they run); gold: {@link IndicatorProgress#build} from its silver tables, held. The
- * first time is a cold JVM's, the last a warm one's.
+ * checkpoints, so they run); gold: {@link IndicatorProgress#build} from its silver tables, held;
+ * goldfrom: {@link IndicatorProgress#buildFrom}, a night's increment, for the dates from FROM to AS_OF,
+ * from silver.observation as read from Delta and the stored evaluations dated before FROM (the gold of
+ * a served night's increment). The first time is a cold JVM's, the last a warm one's.
  */
 public class StageLoop {
   public static void main(String[] args) {
@@ -36,19 +39,36 @@ public class StageLoop {
     SparkSession spark = SessionFactory.create("stage loop", Warehouse.at(new File(System.getProperty("java.io.tmpdir"), "stage-loop").getPath()),
         MetastoreMode.NONE, Map.of());
     Map<String, Dataset<Row>> tables = new HashMap<>();
+    boolean increment = stage.equals("goldfrom");
     for (File table : new File(warehouse, stage.equals("silver") ? "bronze" : "silver").listFiles()) {
-      tables.put(table.getName(), spark.read().format("delta").load(table.getPath()).localCheckpoint());
+      Dataset<Row> rows = spark.read().format("delta").load(table.getPath());
+      // A night's increment reads the actuals lazily, as its run does (NightlyRun.readLazily).
+      tables.put(table.getName(), increment && table.getName().equals("observation") ? rows : rows.localCheckpoint());
     }
     Set<Object> inputs = new HashSet<>(scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet());
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
     for (int i = 1; i <= times; i++) {
       long start = System.nanoTime();
+      long classesBefore = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+      long jitBefore = jit.getTotalCompilationTime();
       long rows;
       if (stage.equals("silver")) {
         rows = SilverStage.build(tables).tables().get("observation").count();
+      } else if (increment) {
+        // Comma-separated dates are taken in turn, one pair a time: nights with other dates plan other literals.
+        String[] asOfs = args[3].split(",");
+        String[] froms = args[4].split(",");
+        LocalDate asOf = LocalDate.parse(asOfs[(i - 1) % asOfs.length]);
+        LocalDate from = LocalDate.parse(froms[(i - 1) % froms.length]);
+        Dataset<Row> stored = spark.read().format("delta").load(new File(warehouse, "gold/indicator_progress").getPath())
+            .where(org.apache.spark.sql.functions.col("as_of").lt(java.sql.Date.valueOf(from)));
+        rows = IndicatorProgress.buildFrom(tables, EvaluationSettings.DEFAULTS, new ReachedDates(from, asOf), stored).rows().localCheckpoint().count();
       } else {
         rows = IndicatorProgress.build(tables, LocalDate.parse(args[3]), EvaluationSettings.DEFAULTS).localCheckpoint().count();
       }
-      System.out.printf("%s %d: %.2f s (%d rows)%n", stage, i, (System.nanoTime() - start) / 1e9, rows);
+      System.out.printf("%s %d: %.2f s (%d rows; %d classes generated, JIT compiling %.1f s)%n", stage, i, (System.nanoTime() - start) / 1e9, rows,
+          org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - classesBefore,
+          (jit.getTotalCompilationTime() - jitBefore) / 1e3);
       // Each time's held rows go, the inputs stay.
       scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).forEach((id, rdd) -> {
         if (!inputs.contains(id)) {
