@@ -110,14 +110,16 @@ public final class IndicatorProgress {
   }
 
   /**
-   * silver.observation cut to the actuals dated after the earliest base date of the open targets, held
-   * once: a target reads only actuals of its plan period (after its base date), and its province's of
-   * the same dates. A new quarter then reads the open plans' years, not every year since the first plan.
-   * Only the columns the evaluation reads are held (at full size 6 million rows, 10 of 16 columns).
+   * silver.observation cut to the actuals dated after the earliest base date of the open targets: a
+   * target reads only actuals of its plan period (after its base date), and its province's of the same
+   * dates. A new quarter then reads the open plans' years, not every year since the first plan (Delta
+   * skips the files of earlier ones). Not held: the dates reached are read from it once, and held
+   * ({@link ActualSeries#readFrom}); only placeholders read it again, for a handful of targets. Held, its
+   * 6 million rows at full size were written and read back for that one read (StageLoop goldfrom).
    */
   private static Dataset<Row> actualsOfOpenPlans(Dataset<Row> observation, Row earliestBase) {
     return earliestBase.isNullAt(0) ? observation
-        : observation.where(col("period_end").gt(lit(earliestBase.getDate(0)))).select(Columns.of(ActualSeries.OBSERVATION_COLUMNS)).transform(HeldRows::of);
+        : observation.where(col("period_end").gt(lit(earliestBase.getDate(0)))).select(Columns.of(ActualSeries.OBSERVATION_COLUMNS));
   }
 
   /**
