@@ -1,4 +1,6 @@
 import java.io.File;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -6,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.gold.IndicatorProgress;
 import org.planwatch.gold.ReachedDates;
@@ -46,10 +49,10 @@ public class StageLoop {
       tables.put(table.getName(), increment && table.getName().equals("observation") ? rows : rows.localCheckpoint());
     }
     Set<Object> inputs = new HashSet<>(scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet());
-    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     for (int i = 1; i <= times; i++) {
       long start = System.nanoTime();
-      long classesBefore = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+      long classesBefore = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
       long jitBefore = jit.getTotalCompilationTime();
       long rows;
       if (stage.equals("silver")) {
@@ -67,7 +70,7 @@ public class StageLoop {
         rows = IndicatorProgress.build(tables, LocalDate.parse(args[3]), EvaluationSettings.DEFAULTS).localCheckpoint().count();
       }
       System.out.printf("%s %d: %.2f s (%d rows; %d classes generated, JIT compiling %.1f s)%n", stage, i, (System.nanoTime() - start) / 1e9, rows,
-          org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - classesBefore,
+          CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - classesBefore,
           (jit.getTotalCompilationTime() - jitBefore) / 1e3);
       // Each time's held rows go, the inputs stay.
       scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).forEach((id, rdd) -> {
