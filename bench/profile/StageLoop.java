@@ -10,10 +10,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.SparkSession;
+import org.planwatch.gold.DistrictCityComparison;
 import org.planwatch.gold.IndicatorProgress;
+import org.planwatch.gold.PlanConsistency;
+import org.planwatch.gold.RegionScorecard;
 import org.planwatch.gold.ReachedDates;
 import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.silver.SilverStage;
+import org.planwatch.spark.HeldRows;
 import org.planwatch.spark.MetastoreMode;
 import org.planwatch.spark.SessionFactory;
 import org.planwatch.spark.Warehouse;
@@ -32,7 +36,8 @@ import org.planwatch.spark.Warehouse;
  * checkpoints, so they run); gold: {@link IndicatorProgress#build} from its silver tables, held;
  * goldfrom: {@link IndicatorProgress#buildFrom}, a night's increment, for the dates from FROM to AS_OF,
  * from silver.observation as read from Delta and the stored evaluations dated before FROM (the gold of
- * a served night's increment). The first time is a cold JVM's, the last a warm one's.
+ * a served night's increment); bydate: the gold tables dated by evaluation for the dates from FROM to
+ * AS_OF, from the evaluations {@link ReachedDates#evaluationsReadFrom} reads of the stored table. The first time is a cold JVM's, the last a warm one's.
  */
 public class StageLoop {
   public static void main(String[] args) {
@@ -46,7 +51,7 @@ public class StageLoop {
     for (File table : new File(warehouse, stage.equals("silver") ? "bronze" : "silver").listFiles()) {
       Dataset<Row> rows = spark.read().format("delta").load(table.getPath());
       // A night's increment reads the actuals lazily, as its run does (NightlyRun.readLazily).
-      tables.put(table.getName(), increment && table.getName().equals("observation") ? rows : rows.localCheckpoint());
+      tables.put(table.getName(), (increment || stage.equals("bydate")) && table.getName().equals("observation") ? rows : rows.localCheckpoint());
     }
     Set<Object> inputs = new HashSet<>(scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet());
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -66,6 +71,15 @@ public class StageLoop {
         Dataset<Row> stored = spark.read().format("delta").load(new File(warehouse, "gold/indicator_progress").getPath())
             .where(org.apache.spark.sql.functions.col("as_of").lt(java.sql.Date.valueOf(from)));
         rows = IndicatorProgress.buildFrom(tables, EvaluationSettings.DEFAULTS, new ReachedDates(from, asOf), stored).rows().localCheckpoint().count();
+      } else if (stage.equals("bydate")) {
+        // The dated tables of a night from FROM: the evaluations they read, held, then each table's rows.
+        LocalDate from = LocalDate.parse(args[4]);
+        Dataset<Row> progress = spark.read().format("delta").load(new File(warehouse, "gold/indicator_progress").getPath())
+            .where(org.apache.spark.sql.functions.col("as_of").leq(java.sql.Date.valueOf(LocalDate.parse(args[3]))));
+        Dataset<Row> read = ReachedDates.evaluationsReadFrom(progress, from, tables).transform(HeldRows::of);
+        Dataset<Row> comparison = DistrictCityComparison.wide(tables, read, from).transform(HeldRows::of);
+        rows = read.count() + PlanConsistency.build(tables, comparison).localCheckpoint().count()
+            + RegionScorecard.build(tables, read, from).localCheckpoint().count();
       } else {
         rows = IndicatorProgress.build(tables, LocalDate.parse(args[3]), EvaluationSettings.DEFAULTS).localCheckpoint().count();
       }

@@ -1,11 +1,15 @@
 package org.planwatch.gold;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Column;
@@ -63,9 +67,30 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
    * dates), where Delta skips the files of the other dates, and the join shuffles those rows, not the
    * whole history.
    *
+   * <p>Only the evaluations of plans that can have a row dated {@code from} or later are read: a plan
+   * whose period runs to {@code from} or later (a region's scorecard has rows over its plan's period), and
+   * a plan a crosswalk pair names (a district-city comparison carries either side's latest evaluation).
+   * At full size the plans of earlier five-year periods are two thirds of the evaluations; their dates
+   * (those before the earliest base date of the plans read) are skipped whole.
+   *
    * @param evaluations gold.indicator_progress rows, each target at most once per date
+   * @param silver the silver tables: plan and indicator_crosswalk are read
    */
-  public static Dataset<Row> evaluationsReadFrom(Dataset<Row> evaluations, LocalDate from) {
+  public static Dataset<Row> evaluationsReadFrom(Dataset<Row> evaluations, LocalDate from, Map<String, Dataset<Row>> silver) {
+    Dataset<Row> crosswalked =
+        silver.get("indicator_crosswalk").select(col("city_plan_id").as("_xp")).union(silver.get("indicator_crosswalk").select(col("district_plan_id")));
+    Dataset<Row> plansRead =
+        silver.get("plan").where(make_date(col("period_end_year"), lit(12), lit(31)).geq(lit(java.sql.Date.valueOf(from)))).select(col("plan_id").as("_rp"))
+            .union(silver.get("plan").join(crosswalked, col("plan_id").equalTo(col("_xp")), "left_semi").select(col("plan_id")))
+            .distinct().transform(HeldRows::of);
+    // A target's evaluations are dated from its base date on (a placeholder sits at it).
+    Row earliest = silver.get("plan_target").join(broadcast(plansRead), col("plan_id").equalTo(col("_rp")), "left_semi").agg(min(col("base_year"))).first();
+    Column afterEarliestBase = earliest.isNullAt(0) ? lit(false) : col("as_of").geq(make_date(lit(earliest.getInt(0)), lit(12), lit(31)));
+    Dataset<Row> read = evaluations.where(afterEarliestBase).join(broadcast(plansRead), col("plan_id").equalTo(col("_rp")), "left_semi");
+    return latestAndFrom(read, from);
+  }
+
+  private static Dataset<Row> latestAndFrom(Dataset<Row> evaluations, LocalDate from) {
     Column before = col("as_of").lt(lit(java.sql.Date.valueOf(from)));
     Dataset<Row> latestBefore =
         evaluations.where(before).groupBy(col("plan_id").as("_lp"), col("region_code").as("_lr"), col("indicator_code").as("_li"))

@@ -570,7 +570,7 @@ public final class NightlyRun {
         .select(Columns.of(READ_BY_DATE_FROM_PROGRESS));
     if (evaluationsReached.isPresent()) {
       LocalDate from = evaluationsReached.get().from();
-      byDateFromProgress(silver, ReachedDates.evaluationsReadFrom(upToRunDate, from).transform(HeldRows::of), from,
+      byDateFromProgress(silver, ReachedDates.evaluationsReadFrom(upToRunDate, from, silver).transform(HeldRows::of), from,
           WriteScope.between(from, settings.asOf()));
     } else {
       byDateFromProgress(silver, upToRunDate.transform(HeldRows::of), null, WriteScope.upTo(settings.asOf()));

@@ -45,7 +45,15 @@ class ReachedDatesTest {
     Column childcare = col("plan_id").equalTo("huzhou_14").and(col("indicator_code").equalTo("childcare_places_per_1000"));
     assertEquals(List.of("2021-12-31 2.63", "2022-12-31 3.63", "2023-06-30 4.08"), datesAndActuals(progress.where(childcare)));
     // Rows dated from 2023 on carry 3.63 until 4.08 arrives; 2.63 is nobody's latest any more.
-    assertEquals(List.of("2022-12-31 3.63", "2023-06-30 4.08"), datesAndActuals(ReachedDates.evaluationsReadFrom(progress, FROM).where(childcare)));
+    assertEquals(List.of("2022-12-31 3.63", "2023-06-30 4.08"), datesAndActuals(ReachedDates.evaluationsReadFrom(progress, FROM, silver).where(childcare)));
+  }
+
+  @Test
+  void wuxings13thPlanEndedIn2020IsNotReadForRowsFrom2023() {
+    // Its evaluations are 2016-2020: no scorecard or comparison row from 2023 on carries them.
+    assertTrue(progress.where(col("plan_id").equalTo("wuxing_13")).count() > 0);
+    assertEquals(List.of("huzhou_14", "wuxing_14"),
+        ReachedDates.evaluationsReadFrom(progress, FROM, silver).select("plan_id").distinct().orderBy("plan_id").as(Encoders.STRING()).collectAsList());
   }
 
   private static List<String> datesAndActuals(Dataset<Row> rows) {
@@ -55,7 +63,7 @@ class ReachedDatesTest {
 
   @Test
   void theDatedTablesFromAReachedDateAreTheSameAsComputedWhole() {
-    Dataset<Row> needed = ReachedDates.evaluationsReadFrom(progress, FROM).localCheckpoint();
+    Dataset<Row> needed = ReachedDates.evaluationsReadFrom(progress, FROM, silver).localCheckpoint();
     assertTrue(needed.count() < progress.count(), "fewer evaluations are read");
     Date from = Date.valueOf(FROM);
     // Each table is given only the columns it says it reads, as a night reads them back.
