@@ -88,6 +88,15 @@ final class ActualSeries {
           "target_revision_kind");
 
   /**
+   * The {@link #targets} still open on {@code from}: their target year ends on it or later
+   * ({@code plan_end >= from}), so actuals dated from it on can give them an evaluation. Cut before the
+   * joins: at full size a third of the targets are joined and held, once.
+   */
+  static Dataset<Row> openTargets(Dataset<Row> planTarget, Dataset<Row> plan, Dataset<Row> indicator, LocalDate from) {
+    return targets(planTarget.where(col("target_year").geq(from.getYear())), plan, indicator);
+  }
+
+  /**
    * The plan targets with what the evaluation reads of their plan, indicator and region, and a
    * {@link #TARGET} number. Held, as the numbers must not change between the reads of one evaluation.
    */

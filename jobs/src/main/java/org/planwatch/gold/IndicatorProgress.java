@@ -78,9 +78,7 @@ public final class IndicatorProgress {
   public static Recomputed buildFrom(
       Map<String, Dataset<Row>> silver, EvaluationSettings settings, ReachedDates reached, Dataset<Row> stored) {
     LocalDate from = reached.from();
-    Dataset<Row> open =
-        ActualSeries.targets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"))
-            .where(col("plan_end").geq(lit(Date.valueOf(from)))).transform(HeldRows::of);
+    Dataset<Row> open = ActualSeries.openTargets(silver.get("plan_target"), silver.get("plan"), silver.get("indicator"), from);
     Column earlier = col("as_of").lt(lit(Date.valueOf(from)));
     Column isPlaceholder = col("actual_period_end").isNull();
     // An open target's evaluations and actuals are dated after its base: older ones are not read (Delta skips their files).
