@@ -37,7 +37,8 @@ import org.planwatch.spark.Warehouse;
  * goldfrom: {@link IndicatorProgress#buildFrom}, a night's increment, for the dates from FROM to AS_OF,
  * from silver.observation as read from Delta and the stored evaluations dated before FROM (the gold of
  * a served night's increment); bydate: the gold tables dated by evaluation for the dates from FROM to
- * AS_OF, from the evaluations {@link ReachedDates#evaluationsReadFrom} reads of the stored table. The first time is a cold JVM's, the last a warm one's.
+ * AS_OF, from the evaluations {@link ReachedDates#evaluationsReadFrom} reads of the stored table. The
+ * first time is a cold JVM's, the last a warm one's.
  */
 public class StageLoop {
   public static void main(String[] args) {

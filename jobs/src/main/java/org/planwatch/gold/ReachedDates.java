@@ -74,7 +74,7 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
    * (those before the earliest base date of the plans read) are skipped whole.
    *
    * @param evaluations gold.indicator_progress rows, each target at most once per date
-   * @param silver the silver tables: plan and indicator_crosswalk are read
+   * @param silver the silver tables: plan, plan_target and indicator_crosswalk are read
    */
   public static Dataset<Row> evaluationsReadFrom(Dataset<Row> evaluations, LocalDate from, Map<String, Dataset<Row>> silver) {
     Dataset<Row> crosswalked =
