@@ -68,8 +68,9 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
    * whole history.
    *
    * <p>Only the evaluations of plans that can have a row dated {@code from} or later are read: a plan
-   * whose period runs to {@code from} or later (a region's scorecard has rows over its plan's period), and
-   * a plan a crosswalk pair names (a district-city comparison carries either side's latest evaluation).
+   * whose period runs to {@code from} or later, to 31 December of its last year (a region's scorecard
+   * has rows over its plan's period, {@link RegionScorecard}), and a plan a crosswalk pair names (a
+   * district-city comparison carries either side's latest evaluation).
    * At full size the plans of earlier five-year periods are two thirds of the evaluations; their dates
    * (those before the earliest base date of the plans read) are skipped whole.
    *
@@ -80,7 +81,7 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
     Dataset<Row> crosswalked =
         silver.get("indicator_crosswalk").select(col("city_plan_id").as("_xp")).union(silver.get("indicator_crosswalk").select(col("district_plan_id")));
     Dataset<Row> plansRead =
-        silver.get("plan").where(make_date(col("period_end_year"), lit(12), lit(31)).geq(lit(java.sql.Date.valueOf(from)))).select(col("plan_id").as("_rp"))
+        silver.get("plan").where(col("period_end_year").geq(from.getYear())).select(col("plan_id").as("_rp"))
             .union(silver.get("plan").join(crosswalked, col("plan_id").equalTo(col("_xp")), "left_semi").select(col("plan_id")))
             .distinct().transform(HeldRows::of);
     // A target's evaluations are dated from its base date on (a placeholder sits at it).
