@@ -5,7 +5,12 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
+import org.apache.spark.sql.catalyst.plans.physical.PartitioningCollection;
+import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.execution.LogicalRDD$;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -19,20 +24,34 @@ import org.apache.spark.storage.StorageLevel;
  * back from disk is copied whole into one heap buffer: blocks of 440 MB ran the 4 GB heap out of memory.
  *
  * <p>The lineage is cut as {@code localCheckpoint} cuts it, and the DataFrame is made the same way
- * ({@code LogicalRDD.fromDataset}: the rows' partitioning, ordering and size statistics are kept, so
- * later joins on the same key are not shuffled again and small results are still broadcast). Spark
- * internals, public in bytecode, pinned by {@code HeldRowsTest}.
+ * ({@code LogicalRDD.fromDataset}: the size statistics are kept, so small results are still broadcast),
+ * with the partitioning and ordering of the plan that ran. Under adaptive execution
+ * {@code localCheckpoint} forgets them, and every window, aggregate and join by the key the rows were
+ * made by shuffled them again (the points of a target, partitioned once by target: docs/performance.md,
+ * twenty-fourth session). Spark internals, public in bytecode, pinned by {@code HeldRowsTest}.
  */
 public final class HeldRows {
   private HeldRows() {}
 
   /** {@code rows}, computed now and held. */
   public static Dataset<Row> of(Dataset<Row> rows) {
-    RDD<InternalRow> internal = rows.queryExecution().executedPlan().execute().toJavaRDD().map(new Copy()).rdd();
+    SparkPlan plan = rows.queryExecution().executedPlan();
+    RDD<InternalRow> internal = plan.execute().toJavaRDD().map(new Copy()).rdd();
     internal.persist(StorageLevel.DISK_ONLY());
     internal.localCheckpoint();
     internal.count();
-    return Dataset.ofRows(rows.sparkSession(), LogicalRDD$.MODULE$.fromDataset(internal, rows, rows.isStreaming()));
+    LogicalRDD held = LogicalRDD$.MODULE$.fromDataset(internal, rows, rows.isStreaming());
+    if (plan instanceof AdaptiveSparkPlanExec adaptive) {
+      // The adaptive plan reports UnknownPartitioning; the final plan it ran knows the layout of the rows it made.
+      SparkPlan ran = adaptive.executedPlan();
+      held = (LogicalRDD) held.makeCopy(new Object[] {held.output(), internal, firstLeaf(ran.outputPartitioning()), ran.outputOrdering(),
+          held.isStreaming()});
+    }
+    return Dataset.ofRows(rows.sparkSession(), held);
+  }
+
+  private static Partitioning firstLeaf(Partitioning partitioning) {
+    return partitioning instanceof PartitioningCollection c ? firstLeaf(c.partitionings().head()) : partitioning;
   }
 
   /** Operators reuse one row object: each held row is a copy. */
