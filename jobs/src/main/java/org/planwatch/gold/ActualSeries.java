@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.month;
@@ -136,11 +137,13 @@ final class ActualSeries {
 
   /**
    * Observations of each target's region and indicator within its plan period, on an acceptable scope:
-   * by {@link #TARGET}, with the columns the points read.
+   * by {@link #TARGET}, with the columns the points read. Partitioned by target: every figure of a target
+   * is found in one partition, and the windows and the aggregate of the points read them there, with
+   * no shuffle of their own (held, the partitioning is kept: {@link HeldRows}).
    */
   static Dataset<Row> candidates(Dataset<Row> targets, Dataset<Row> observation, LocalDate asOf) {
     Dataset<Row> t =
-        targets.select(col(TARGET), col("region_code"), col("indicator_code"), col("plan_start"), col("base_end"),
+        targets.select(col(TARGET), col("region_code"), col("indicator_code"), col("target_kind"), col("plan_start"), col("base_end"),
             col("plan_end"), col("scope_revised"), col("measure_type"), col("base_value"));
     Column scope = col("statistical_scope");
     Column acceptable =
@@ -155,8 +158,9 @@ final class ActualSeries {
         .join(t, Columns.seq(List.of("region_code", "indicator_code")))
         .where(col("period_end").gt(col("base_end")).and(col("period_end").leq(col("plan_end"))).and(acceptable))
         .select(col(TARGET), col("period_start"), col("period_end"), col("period_label"), col("value_kind"), col("value"),
-            col("value_text"), col("statistical_scope"), col("status_met"), col("plan_start"), col("measure_type"), col("base_value"),
-            fullYear(col("period_start"), col("period_end")).as("full_year"), scopeRank.as("scope_rank"));
+            col("value_text"), col("statistical_scope"), col("status_met"), col("target_kind"), col("plan_start"), col("measure_type"),
+            col("base_value"), fullYear(col("period_start"), col("period_end")).as("full_year"), scopeRank.as("scope_rank"))
+        .repartition(col(TARGET));
   }
 
   /**
@@ -186,8 +190,9 @@ final class ActualSeries {
     List<Dataset<Row>> parts = new ArrayList<>();
     // An indicator that is not a growth rate grows by level / base: on the level's own row, not a row of its own.
     Column factorOfLevel = when(col("measure_type").notEqual("growth_rate").and(col("base_value").gt(0)), col("level").divide(col("base_value")));
-    parts.add(part(levels, col("level"), col("level_note"), null, null, factorOfLevel, null, null));
-    parts.add(cumulative(targets, candidates, levels));
+    parts.add(part(levels, col("level"), col("level_note"), null, null, factorOfLevel, null, null)
+        .withColumn("factor_rank", when(col("factor").isNotNull(), 0)));
+    parts.add(cumulative(candidates, levels));
     parts.add(factors(candidates, levels));
     Dataset<Row> status =
         best(candidates.where(col("value_kind").equalTo("status")).withColumn("derived", lit(0)));
@@ -198,11 +203,16 @@ final class ActualSeries {
     parts.add(part(yoy, null, null, null, null, null, null, col("value").divide(100)));
     // Partitioned by target first: a target's figures then meet in one sort, with no partial aggregation
     // (a date has one or two), and the points come out partitioned as the join with the targets needs.
-    Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow().repartition(col(TARGET));
+    Dataset<Row> all = parts.stream().reduce((a, b) -> a.unionByName(b, true)).orElseThrow().repartition(col(TARGET));
     List<Column> aggregates = new ArrayList<>();
-    for (String c : List.of("level", "level_note", "level_period_start", "cumulative", "cumulative_note", "factor", "status_met", "yoy_growth")) {
+    for (String c : List.of("level", "level_note", "level_period_start", "status_met", "yoy_growth")) {
       aggregates.add(first(col(c), true).as(c));
     }
+    // Where two figures stand for one date, the lower rank wins (a rank is null where its figure is).
+    for (String c : List.of("cumulative", "cumulative_note")) {
+      aggregates.add(min_by(col(c), col("cumulative_rank")).as(c));
+    }
+    aggregates.add(min_by(col("factor"), col("factor_rank")).as("factor"));
     return all.groupBy(col(TARGET), col("as_of"))
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
   }
@@ -230,7 +240,8 @@ final class ActualSeries {
             .withColumn("level_note", format_string("%s derived: %s level %s x (1 + %s%%) (%s scope)", col("period_label"),
                 col("_prev_label"), col("_prev").cast("string"), col("value_text"), col("statistical_scope")))
             .drop("_t", "_s", "_y", "_prev", "_prev_label");
-    return best(direct.unionByName(derived))
+    // Partitioned by target again (the join above is by year): the running sums over the levels then need no shuffle.
+    return best(direct.unionByName(derived).repartition(col(TARGET)))
         .withColumnRenamed("value", "level")
         .withColumn("level_period_start", col("period_start"));
   }
@@ -244,33 +255,31 @@ final class ActualSeries {
   }
 
   /**
-   * Published cumulative figures from the plan start, else running sums of complete yearly amounts
-   * ({@code levels}, cut to the cumulative targets).
+   * Published cumulative figures from the plan start (cumulative_rank 0), else running sums of complete
+   * yearly amounts ({@code levels} of the cumulative targets, rank 1).
    */
-  private static Dataset<Row> cumulative(Dataset<Row> targets, Dataset<Row> candidates, Dataset<Row> levels) {
+  private static Dataset<Row> cumulative(Dataset<Row> candidates, Dataset<Row> levels) {
     Dataset<Row> published =
         best(candidates.where(col("value_kind").equalTo("cumulative").and(col("period_start").equalTo(col("plan_start")))
                 .and(col("value").isNotNull()))
             .withColumn("derived", lit(0)));
-    Dataset<Row> cumulativeTargets =
-        targets.where(col("target_kind").equalTo(TargetKind.CUMULATIVE.code())).select(col(TARGET));
     WindowSpec running = Window.partitionBy(col(TARGET)).orderBy(col("as_of"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> sums =
-        levels.join(cumulativeTargets, TARGET, "left_semi").where(col("full_year"))
+        levels.where(col("target_kind").equalTo(TargetKind.CUMULATIVE.code()).and(col("full_year")))
             .withColumn("_sum", sum(col("level")).over(running))
             .withColumn("_years", count(lit(1)).over(running))
             .where(col("_years").equalTo(year(col("as_of")).minus(year(col("plan_start"))).plus(1)))
             .withColumn("_note", format_string("sum of %d yearly amounts", col("_years")));
-    Dataset<Row> fromPublished = part(published, null, null, col("value"), col("period_label"), null, null, null);
-    Dataset<Row> fromSums = part(sums, null, null, col("_sum"), col("_note"), null, null, null);
-    // A published figure wins over our sum for the same date.
-    return fromPublished.unionByName(withoutKeysOf(fromSums, fromPublished, List.of(TARGET, "as_of")));
+    Dataset<Row> fromPublished = part(published, null, null, col("value"), col("period_label"), null, null, null).withColumn("cumulative_rank", lit(0));
+    Dataset<Row> fromSums = part(sums, null, null, col("_sum"), col("_note"), null, null, null).withColumn("cumulative_rank", lit(1));
+    return fromPublished.unionByName(fromSums);
   }
 
   /**
    * Growth factors since the base of indicators that are growth rates: yearly growth rates compounded
-   * (their {@code levels}), or a published average. Other indicators' factor is level / base ({@link #points}).
+   * (their {@code levels}, factor_rank 0), or a published average (rank 1). Other indicators' factor is
+   * level / base ({@link #points}).
    */
   private static Dataset<Row> factors(Dataset<Row> candidates, Dataset<Row> levels) {
     WindowSpec running = Window.partitionBy(col(TARGET)).orderBy(col("as_of"))
@@ -286,9 +295,10 @@ final class ActualSeries {
         best(candidates.where(col("value_kind").equalTo("avg_annual_growth").and(col("period_start").equalTo(col("plan_start")))
                 .and(growthIndicator).and(col("value").isNotNull()))
             .withColumn("derived", lit(1)));
-    Dataset<Row> fromYearly = part(yearly, null, null, null, null, exp(col("_logsum")), null, null);
-    Dataset<Row> fromAverage = part(average, null, null, null, null, pow(col("value").divide(100).plus(1), averageYears), null, null);
-    return fromYearly.unionByName(withoutKeysOf(fromAverage, fromYearly, List.of(TARGET, "as_of")));
+    Dataset<Row> fromYearly = part(yearly, null, null, null, null, exp(col("_logsum")), null, null).withColumn("factor_rank", lit(0));
+    Dataset<Row> fromAverage =
+        part(average, null, null, null, null, pow(col("value").divide(100).plus(1), averageYears), null, null).withColumn("factor_rank", lit(1));
+    return fromYearly.unionByName(fromAverage);
   }
 
   /** A slice of the points table: keys, as_of and the given figures, null elsewhere. */
