@@ -38,7 +38,8 @@ import org.planwatch.spark.Warehouse;
  * from silver.observation as read from Delta and the stored evaluations dated before FROM (the gold of
  * a served night's increment); bydate: the gold tables dated by evaluation for the dates from FROM to
  * AS_OF, from the evaluations {@link ReachedDates#evaluationsReadFrom} reads of the stored table. The
- * first time is a cold JVM's, the last a warm one's.
+ * first time is a cold JVM's, the last a warm one's. With {@code -Dstageloop.out=DIR}, gold and goldfrom
+ * write the last time's rows to DIR as Parquet, for {@code SameRows} to compare two builds' rows.
  */
 public class StageLoop {
   public static void main(String[] args) {
@@ -71,7 +72,11 @@ public class StageLoop {
         LocalDate from = LocalDate.parse(froms[(i - 1) % froms.length]);
         Dataset<Row> stored = spark.read().format("delta").load(new File(warehouse, "gold/indicator_progress").getPath())
             .where(org.apache.spark.sql.functions.col("as_of").lt(java.sql.Date.valueOf(from)));
-        rows = IndicatorProgress.buildFrom(tables, EvaluationSettings.DEFAULTS, new ReachedDates(from, asOf), stored).rows().localCheckpoint().count();
+        Dataset<Row> built = IndicatorProgress.buildFrom(tables, EvaluationSettings.DEFAULTS, new ReachedDates(from, asOf), stored).rows().localCheckpoint();
+        rows = built.count();
+        if (i == times && System.getProperty("stageloop.out") != null) {
+          built.write().mode("overwrite").parquet(System.getProperty("stageloop.out"));
+        }
       } else if (stage.equals("bydate")) {
         // The dated tables of a night from FROM: the evaluations they read, held, then each table's rows.
         LocalDate from = LocalDate.parse(args[4]);
@@ -82,7 +87,11 @@ public class StageLoop {
         rows = read.count() + PlanConsistency.build(tables, comparison).localCheckpoint().count()
             + RegionScorecard.build(tables, read, from).localCheckpoint().count();
       } else {
-        rows = IndicatorProgress.build(tables, LocalDate.parse(args[3]), EvaluationSettings.DEFAULTS).localCheckpoint().count();
+        Dataset<Row> built = IndicatorProgress.build(tables, LocalDate.parse(args[3]), EvaluationSettings.DEFAULTS).localCheckpoint();
+        rows = built.count();
+        if (i == times && System.getProperty("stageloop.out") != null) {
+          built.write().mode("overwrite").parquet(System.getProperty("stageloop.out"));
+        }
       }
       System.out.printf("%s %d: %.2f s (%d rows; %d classes generated, JIT compiling %.1f s)%n", stage, i, (System.nanoTime() - start) / 1e9, rows,
           CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - classesBefore,
