@@ -13,8 +13,8 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
-import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.make_date;
+import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.months_between;
@@ -184,7 +184,7 @@ final class ActualSeries {
    * One row per target and date with the figures of that date: level (and how it was obtained),
    * cumulative, factor, status_met, yoy_growth. Columns a date has no figure for are null.
    */
-  static Dataset<Row> points(Dataset<Row> targets, Dataset<Row> candidates) {
+  static Dataset<Row> points(Dataset<Row> candidates) {
     // Held: the points, the running sums and the compounded growth each read the levels, a window over every candidate.
     Dataset<Row> levels = levels(candidates).transform(HeldRows::of);
     List<Dataset<Row>> parts = new ArrayList<>();

@@ -132,7 +132,7 @@ public final class IndicatorProgress {
       EvaluationSettings settings, Dataset<Row> targets, LocalDate from, Dataset<Row> unevaluatedBefore) {
     // Held: each kind of point reads the candidates; without, each joined the actuals with the targets again.
     Dataset<Row> candidates = ActualSeries.candidates(targets, actuals, asOf).transform(HeldRows::of);
-    Dataset<Row> points = ActualSeries.points(targets, candidates);
+    Dataset<Row> points = ActualSeries.points(candidates);
     if (from != null) {
       // The running sums and factors above need every earlier date; what follows is per row.
       points = points.where(col("as_of").geq(lit(Date.valueOf(from))));
