@@ -29,7 +29,7 @@ import org.planwatch.spark.Warehouse;
  * <pre>
  * java -Xmx4g -XX:+UseParallelGC @jobs/target/jvm-options.txt \
  *   -cp "jobs/target/planwatch-jobs.jar:$(cat jobs/target/classpath.txt)" \
- *   bench/profile/StageLoop.java silver|gold|goldfrom WAREHOUSE TIMES [AS_OF [FROM]]
+ *   bench/profile/StageLoop.java silver|gold|goldfrom|bydate|scorecard WAREHOUSE TIMES [AS_OF [FROM]]
  * </pre>
  *
  * silver: {@link SilverStage#build} from the warehouse's bronze tables (its checks end in local
@@ -37,9 +37,11 @@ import org.planwatch.spark.Warehouse;
  * goldfrom: {@link IndicatorProgress#buildFrom}, a night's increment, for the dates from FROM to AS_OF,
  * from silver.observation as read from Delta and the stored evaluations dated before FROM (the gold of
  * a served night's increment); bydate: the gold tables dated by evaluation for the dates from FROM to
- * AS_OF, from the evaluations {@link ReachedDates#evaluationsReadFrom} reads of the stored table. The
- * first time is a cold JVM's, the last a warm one's. With {@code -Dstageloop.out=DIR}, gold and goldfrom
- * write the last time's rows to DIR as Parquet, for {@code SameRows} to compare two builds' rows.
+ * AS_OF, from the evaluations {@link ReachedDates#evaluationsReadFrom} reads of the stored table;
+ * scorecard: {@link RegionScorecard#build} for every date, from the stored evaluations (the columns it
+ * reads, held before the first time), as a full run computes it. The first time is a cold JVM's, the
+ * last a warm one's. With {@code -Dstageloop.out=DIR}, gold, goldfrom and scorecard write the last
+ * time's rows to DIR as Parquet, for {@code SameRows} to compare two builds' rows.
  */
 public class StageLoop {
   public static void main(String[] args) {
@@ -54,6 +56,12 @@ public class StageLoop {
       Dataset<Row> rows = spark.read().format("delta").load(table.getPath());
       // A night's increment reads the actuals lazily, as its run does (NightlyRun.readLazily).
       tables.put(table.getName(), (increment || stage.equals("bydate")) && table.getName().equals("observation") ? rows : rows.localCheckpoint());
+    }
+    Dataset<Row> evaluations = null;
+    if (stage.equals("scorecard")) {
+      evaluations = spark.read().format("delta").load(new File(warehouse, "gold/indicator_progress").getPath())
+          .select(RegionScorecard.PROGRESS_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+          .localCheckpoint();
     }
     Set<Object> inputs = new HashSet<>(scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet());
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -84,6 +92,9 @@ public class StageLoop {
         Dataset<Row> comparison = DistrictCityComparison.wide(tables, read, from).transform(HeldRows::of);
         rows = read.count() + PlanConsistency.build(tables, comparison).localCheckpoint().count()
             + RegionScorecard.build(tables, read, from).localCheckpoint().count();
+      } else if (stage.equals("scorecard")) {
+        built = RegionScorecard.build(tables, evaluations).localCheckpoint();
+        rows = built.count();
       } else {
         built = IndicatorProgress.build(tables, LocalDate.parse(args[3]), EvaluationSettings.DEFAULTS).localCheckpoint();
         rows = built.count();
