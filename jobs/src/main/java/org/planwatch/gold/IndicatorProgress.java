@@ -174,6 +174,7 @@ public final class IndicatorProgress {
         evaluated.withColumn("placeholder_reason", lit(null).cast("string")).unionByName(placeholders)
             .join(labels, ActualSeries.TARGET, "left");
 
+    rows = withColumns(rows, ProgressFormulas.met(settings));
     rows = withColumns(rows, ProgressFormulas.measures(settings));
     rows = withColumns(rows, ProgressFormulas.outlook());
     rows = withColumns(rows, ProgressRating.columns(settings));

@@ -41,7 +41,7 @@ public final class InternationalRatings {
   private static final Column QUANTIFIED =
       ProgressFormulas.kindIn(TargetKind.LEVEL, TargetKind.CUMULATIVE, TargetKind.ANNUAL_GROWTH);
 
-  /** Needs the columns of {@link ProgressFormulas#measures} and {@link ProgressFormulas#outlook}. */
+  /** Needs the columns of {@link ProgressFormulas#met}, {@link ProgressFormulas#measures} and {@link ProgressFormulas#outlook}. */
   public static List<Column> columns(EvaluationSettings s) {
     Column evaluable = col("achievement_rate").isNotNull();
     Column sign = col("sign");

@@ -103,6 +103,32 @@ public final class ProgressFormulas {
     return round(x, 9);
   }
 
+  /**
+   * round(a, 9) >= round(b, 9) ({@link #exact}), with Spark's rounding (a decimal string and a BigDecimal
+   * per value: 9% of gold's samples in a full recompute) only where a and b are within a rounding unit
+   * of each other. Rounding is monotone, so a >= b gives true. Values more than 1e-9 apart, plus a
+   * margin for the decimal string's own error (1e-15 of their size, some five units in the last place),
+   * round to different units, in their order: a < b then gives false. Nulls give null, NaN and the
+   * infinities the rounded comparison's result.
+   *
+   * <p>For columns and small expressions of them: a and b appear three times each, and with formulas
+   * the projection that computes the outlook grew past the JVM's 64 KB per method (Spark then ran it
+   * without whole-stage code generation). Formulas are compared as {@code exact(a).geq(exact(b))}.
+   */
+  static Column atLeast(Column a, Column b) {
+    return when(a.geq(b), lit(true)).when(apart(a, b), lit(false)).otherwise(exact(a).geq(exact(b)));
+  }
+
+  /** round(a, 9) = round(b, 9), rounding only where a and b are close ({@link #atLeast}). */
+  static Column sameAs(Column a, Column b) {
+    return when(a.equalTo(b), lit(true)).when(apart(a, b), lit(false)).otherwise(exact(a).equalTo(exact(b)));
+  }
+
+  /** More than a rounding unit apart: 1e-9, and the error of the decimal string each value is rounded from. */
+  private static Column apart(Column a, Column b) {
+    return abs(a.minus(b)).gt(lit(1e-9).plus(abs(a).plus(abs(b)).multiply(lit(1e-15))));
+  }
+
   /** First layer: time elapsed and the direction sign. Needs plan_start, plan_years, as_of, direction. */
   public static List<Column> time() {
     Column elapsed = round(months_between(date_add(col("as_of"), 1), col("plan_start"), false).divide(12), 6);
@@ -123,19 +149,19 @@ public final class ProgressFormulas {
     Column g = plannedGrowthRate();
     Column inc = plannedIncrement();
     Column band = col("direction").equalTo("target_band");
-    Column levelMet = when(band, exact(A).equalTo(exact(T))).otherwise(exact(S.multiply(A.minus(T))).geq(0));
+    Column levelMet = when(band, sameAs(A, T)).otherwise(atLeast(S.multiply(A.minus(T)), lit(0.0)));
     Column status = col("status_met");
     return when(kind(TargetKind.LEVEL), levelMet)
-        .when(kind(TargetKind.CUMULATIVE), exact(C).geq(exact(T)))
+        .when(kind(TargetKind.CUMULATIVE), atLeast(C, T))
         .when(kind(TargetKind.ANNUAL_GROWTH), exact(pastCagr()).geq(exact(g)))
-        .when(kind(TargetKind.CEILING), when(A.isNotNull(), exact(A).leq(exact(T))).otherwise(status))
-        .when(kind(TargetKind.FLOOR), when(A.isNotNull(), exact(A).geq(exact(T))).otherwise(status))
+        .when(kind(TargetKind.CEILING), when(A.isNotNull(), atLeast(T, A)).otherwise(status))
+        .when(kind(TargetKind.FLOOR), when(A.isNotNull(), atLeast(A, T)).otherwise(status))
         .when(kind(TargetKind.MAINTAIN), when(A.isNotNull(), levelMet).otherwise(status))
         .when(kind(TargetKind.SYNC_WITH_ECONOMY),
-            exact(col("growth_x")).geq(exact(col("growth_ref").minus(settings.syncTolerance()))))
+            atLeast(col("growth_x"), col("growth_ref").minus(settings.syncTolerance())))
         .when(kind(TargetKind.ABOVE_PROVINCE_AVERAGE),
             when(col("province_value").isNotNull(), A.gt(col("province_value")))
-                .when(inc.isNotNull(), exact(A.minus(B)).geq(exact(inc))))
+                .when(inc.isNotNull(), atLeast(A.minus(B), inc)))
         .when(kind(TargetKind.ASSIGNED), status);
   }
 
@@ -242,17 +268,22 @@ public final class ProgressFormulas {
   }
 
   /**
-   * Second layer: the measures of the evaluation date. Needs the first layer and the actuals
-   * (level, cumulative, factor, status_met, growth_x, growth_ref, province_value).
+   * Second layer: whether the target is met at the evaluation date. Needs the first layer and the
+   * actuals (level, cumulative, factor, status_met, growth_x, growth_ref, province_value). A layer of
+   * its own because the measures read it five times: inlined, its code and its work were repeated.
    */
+  public static List<Column> met(EvaluationSettings settings) {
+    return List.of(targetMet(settings).as("target_met"));
+  }
+
+  /** Third layer: the measures of the evaluation date. Needs the layers before and the actuals. */
   public static List<Column> measures(EvaluationSettings settings) {
-    Column met = targetMet(settings);
+    Column met = col("target_met");
     Column achievement = achievementRate(met);
     Column gap = gapToTarget();
     Column inc = plannedIncrement();
     return List.of(
         actualValue().as("actual_value"),
-        met.as("target_met"),
         achievement.as("achievement_rate"),
         notEvaluableReason(achievement).as("not_evaluable_reason"),
         movingAway(met).as("moving_away"),
@@ -275,7 +306,7 @@ public final class ProgressFormulas {
             .as("reference_label"));
   }
 
-  /** Third layer: what the pace so far leads to. Needs the second layer. */
+  /** Fourth layer: what the pace so far leads to. Needs the layers before. */
   public static List<Column> outlook() {
     Column a = col("actual_value");
     Column pastInc = col("past_annual_increment");
@@ -294,7 +325,7 @@ public final class ProgressFormulas {
             .when(kindIn(TargetKind.LEVEL, TargetKind.CUMULATIVE),
                 when(met, lit("achieved")).when(reaches, lit("achievable")).otherwise(lit("difficult")))
             .when(kind(TargetKind.ANNUAL_GROWTH),
-                when(exact(pastCagr).geq(exact(plannedGrowthRate())), lit("achievable")).otherwise(lit("difficult")))
+                when(atLeast(pastCagr, plannedGrowthRate()), lit("achievable")).otherwise(lit("difficult")))
             .otherwise(when(met, lit("achievable")).otherwise(lit("difficult")));
     Column requiredToPlanned =
         when(kind(TargetKind.ANNUAL_GROWTH).or(kind(TargetKind.LEVEL).and(compound)),

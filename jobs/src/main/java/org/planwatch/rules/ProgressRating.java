@@ -50,12 +50,12 @@ public final class ProgressRating {
 
   /** progress_status, progress_status_zh, progress_status_en. Needs achievement_rate and elapsed_share. */
   public static List<Column> columns(EvaluationSettings settings) {
-    Column achievement = ProgressFormulas.exact(col("achievement_rate"));
+    Column achievement = col("achievement_rate");
     Column elapsed = col("elapsed_share");
     Column status =
         when(achievement.isNull(), lit(null))
-            .when(achievement.geq(ProgressFormulas.exact(least(lit(1.0), elapsed.plus(settings.ratingBand())))), lit(Status.AHEAD.code()))
-            .when(achievement.geq(ProgressFormulas.exact(elapsed.minus(settings.ratingBand()))), lit(Status.NORMAL.code()))
+            .when(ProgressFormulas.atLeast(achievement, least(lit(1.0), elapsed.plus(settings.ratingBand()))), lit(Status.AHEAD.code()))
+            .when(ProgressFormulas.atLeast(achievement, elapsed.minus(settings.ratingBand())), lit(Status.NORMAL.code()))
             .otherwise(lit(Status.SLOW.code()));
     Column zh = null;
     Column en = null;
