@@ -17,6 +17,7 @@ import org.planwatch.gold.RegionScorecard;
 import org.planwatch.gold.ReachedDates;
 import org.planwatch.rules.EvaluationSettings;
 import org.planwatch.silver.SilverStage;
+import org.planwatch.spark.Columns;
 import org.planwatch.spark.HeldRows;
 import org.planwatch.spark.MetastoreMode;
 import org.planwatch.spark.SessionFactory;
@@ -60,7 +61,7 @@ public class StageLoop {
     Dataset<Row> evaluations = null;
     if (stage.equals("scorecard")) {
       evaluations = spark.read().format("delta").load(new File(warehouse, "gold/indicator_progress").getPath())
-          .select(RegionScorecard.PROGRESS_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+          .select(Columns.of(RegionScorecard.PROGRESS_COLUMNS))
           .localCheckpoint();
     }
     Set<Object> inputs = new HashSet<>(scala.collection.JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet());
