@@ -1,12 +1,16 @@
 package org.planwatch.bronze;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -18,17 +22,17 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -44,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * be read as a record keeps its partial fields and says why in {@code read_error}; a file without a
  * header is reported as a {@link FileProblem}.
  *
- * <p>Spark's CSV reader gives no line numbers, so each file is read as text, numbered with
- * zipWithIndex (files are read one by one: numbering a union would interleave their splits), and the
- * number is prepended to the line before the CSV parser sees it.
+ * <p>Spark's CSV reader gives no line numbers, so each file is read as text, its lines numbered
+ * ({@link #lineNumber}: files are read one by one, as numbering a union would interleave their
+ * splits), and each line parsed with {@code from_csv}, all in Spark SQL: no line becomes a Java
+ * object on its way.
  */
 public final class CsvInput {
   private static final Logger LOG = LoggerFactory.getLogger(CsvInput.class);
@@ -238,33 +243,50 @@ public final class CsvInput {
     return null;
   }
 
+  /**
+   * The 1-based line number of each row of one file's text scan: the lines of the partitions before
+   * the row's (counted by a pass that decodes no text; one count per split of the file) plus its place
+   * in its own partition. A file's splits are its partitions in file order, as zipWithIndex assumes too.
+   */
+  private Column lineNumber(Dataset<Row> text) {
+    Map<Integer, Long> linesPerPartition = new HashMap<>();
+    for (Row count : text.select(spark_partition_id().as("partition")).groupBy("partition").count().collectAsList()) {
+      linesPerPartition.put(count.getInt(0), count.getLong(1));
+    }
+    int partitions = linesPerPartition.isEmpty() ? 1 : Collections.max(linesPerPartition.keySet()) + 1;
+    Column[] linesBefore = new Column[partitions];
+    long before = 0;
+    for (int p = 0; p < partitions; p++) {
+      linesBefore[p] = lit(before);
+      before += linesPerPartition.getOrDefault(p, 0L);
+    }
+    // monotonically_increasing_id: the partition index in the upper 31 bits, the row's place in the lower 33.
+    Column placeInPartition = monotonically_increasing_id().bitwiseAND(lit((1L << 33) - 1));
+    Column offset = partitions == 1 ? linesBefore[0] : element_at(array(linesBefore), spark_partition_id().plus(1));
+    return offset.plus(placeInPartition).plus(1);
+  }
+
   private Dataset<Row> readFile(String path, String relative, List<String> columns, String headerError, Timestamp loadedAt) {
-    JavaRDD<Row> numbered =
-        spark.read().text(path).javaRDD().zipWithIndex().map(t -> RowFactory.create(t._2() + 1, t._1().getString(0)));
+    Dataset<Row> text = spark.read().text(path);
     Dataset<Row> lines =
-        spark.createDataFrame(numbered, new StructType().add(LINE, DataTypes.LongType).add("text", DataTypes.StringType))
+        text.select(lineNumber(text).as(LINE), col("value").as("text"))
             .where(col(LINE).gt(1).and(trim(col("text")).notEqual("")));
-    Dataset<String> prefixed = lines.select(concat(col(LINE), lit(","), col("text"))).as(Encoders.STRING());
-    StructType parseSchema = new StructType().add(LINE, DataTypes.LongType);
+    StructType parseSchema = new StructType();
     for (String c : columns) {
       parseSchema = parseSchema.add(c, DataTypes.StringType);
     }
     parseSchema = parseSchema.add(CORRUPT, DataTypes.StringType);
+    Map<String, String> options = Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT, "escape", "\"");
     Dataset<Row> parsed =
-        spark.read()
-            .schema(parseSchema)
-            .option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", CORRUPT)
-            .option("escape", "\"")
-            .option("multiLine", "false")
-            .csv(prefixed);
+        lines.select(col(LINE), from_csv(col("text"), lit(parseSchema.toDDL()), options).as("record")).select(col(LINE), col("record.*"));
+    // The text source keeps a line's bytes as they are; from_csv decodes them, an invalid byte to U+FFFD.
     Column anyField = concat_ws("\u0001", columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
     Column readError =
         headerError != null
             ? lit("file header does not match: " + headerError)
             : when(col(CORRUPT).isNotNull(),
                     format_string("wrong number of fields: expected %d, found %d",
-                        lit(columns.size()), size(split(col(CORRUPT), FIELD_SEPARATOR)).minus(1)))
+                        lit(columns.size()), size(split(col(CORRUPT), FIELD_SEPARATOR))))
                 .when(instr(anyField, "\uFFFD").gt(0),
                     lit("not valid UTF-8 (is the file saved as GBK/GB18030?): save it as UTF-8"));
     return parsed
