@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -55,10 +58,20 @@ final class ContentFingerprint {
   /** "rows:xxhash-sum:hash-sum" by slice value, sorted. */
   private final SortedMap<String, String> digests;
 
+  private static final String PARTITION = "_fingerprint_partition";
+
+  /** Whether no partition of the rows digested held two slices (known of rows digested, false otherwise). */
+  private final boolean slicesApart;
+
   private ContentFingerprint(String columns, String slice, SortedMap<String, String> digests) {
+    this(columns, slice, digests, false);
+  }
+
+  private ContentFingerprint(String columns, String slice, SortedMap<String, String> digests, boolean slicesApart) {
     this.columns = columns;
     this.slice = slice;
     this.digests = digests;
+    this.slicesApart = slicesApart;
   }
 
   /** The digests of {@code rows}, by slice: one aggregate, whose result has a row per slice (not per row). */
@@ -70,10 +83,15 @@ final class ContentFingerprint {
     Column[] aggregates = {
         count(lit(1)), sum(xxhash64(columns).cast("decimal(38,0)")), sum(hash(columns).cast("decimal(38,0)"))};
     String slice = table.sliceColumn().orElse(null);
+    // The first and last partition each slice is in: where no two slices' ranges overlap, no
+    // partition holds two slices (bronze's, read file by file, when sliced by input file).
     List<Row> bySlice = slice == null
         ? rows.agg(aggregates[0], aggregates[1], aggregates[2]).collectAsList()
-        : rows.groupBy(col(slice).cast("string")).agg(aggregates[0], aggregates[1], aggregates[2]).collectAsList();
+        : rows.withColumn(PARTITION, spark_partition_id()).groupBy(col(slice).cast("string"))
+            .agg(aggregates[0], aggregates[1], aggregates[2], min(PARTITION), max(PARTITION)).collectAsList();
     SortedMap<String, String> digests = new TreeMap<>();
+    TreeMap<Integer, Integer> partitionRanges = new TreeMap<>();
+    boolean apart = slice != null;
     for (Row r : bySlice) {
       int at = slice == null ? 0 : 1;
       if (r.getLong(at) == 0) {
@@ -83,8 +101,16 @@ final class ContentFingerprint {
         throw new IllegalStateException(table + ": " + r.getLong(1) + " rows have no " + slice + ", the column the table is sliced by");
       }
       digests.put(slice == null ? WHOLE : r.getString(0), r.getLong(at) + ":" + r.get(at + 1) + ":" + r.get(at + 2));
+      if (slice != null && partitionRanges.put(r.getInt(4), r.getInt(5)) != null) {
+        apart = false;
+      }
     }
-    return new ContentFingerprint(Integer.toHexString(hashed.hashCode()), slice, digests);
+    int lastEnd = -1;
+    for (Map.Entry<Integer, Integer> range : partitionRanges.entrySet()) {
+      apart &= range.getKey() > lastEnd;
+      lastEnd = Math.max(lastEnd, range.getValue());
+    }
+    return new ContentFingerprint(Integer.toHexString(hashed.hashCode()), slice, digests, apart);
   }
 
   /** The slice values with rows. */
@@ -94,6 +120,11 @@ final class ContentFingerprint {
 
   boolean sliced() {
     return slice != null;
+  }
+
+  /** Whether each partition of the rows digested ({@link #of}) held rows of one slice only. */
+  boolean slicesApart() {
+    return slicesApart;
   }
 
   long rows() {

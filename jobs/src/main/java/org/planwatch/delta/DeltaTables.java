@@ -252,8 +252,9 @@ public final class DeltaTables {
       long t2 = System.nanoTime();
       if (tonight.rows() > 0) {
         Dataset<Row> out = source;
-        if (tonight.sliced() && tonight.rows() > ROWS_PER_FILE) {
-          // Files holding ranges of slices let a later write of one slice skip the others' files.
+        if (tonight.sliced() && tonight.rows() > ROWS_PER_FILE && !tonight.slicesApart()) {
+          // Files holding ranges of slices let a later write of one slice skip the others' files (rows
+          // whose partitions hold one slice each already give such files: no shuffle for them).
           out = source.repartitionByRange((int) Math.ceil((double) tonight.rows() / ROWS_PER_FILE), source.col(table.sliceColumn().get()));
         }
         append(out, tonight, location);
