@@ -60,7 +60,7 @@ final class ContentFingerprint {
 
   private static final String PARTITION = "_fingerprint_partition";
 
-  /** Whether no partition of the rows digested held two slices (known of rows digested, false otherwise). */
+  /** Whether no partition of the rows digested held two slices: known for a fingerprint {@link #of} rows, false for one read back. */
   private final boolean slicesApart;
 
   private ContentFingerprint(String columns, String slice, SortedMap<String, String> digests) {
