@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ final class ContentFingerprint {
 
   private static final String PARTITION = "_fingerprint_partition";
 
-  /** Whether no partition of the rows digested held two slices: known for a fingerprint {@link #of} rows, false for one read back. */
+  /** {@link #slicesApart()}: false for a fingerprint read back, which knows no partitions. */
   private final boolean slicesApart;
 
   private ContentFingerprint(String columns, String slice, SortedMap<String, String> digests) {
@@ -90,8 +91,7 @@ final class ContentFingerprint {
         : rows.withColumn(PARTITION, spark_partition_id()).groupBy(col(slice).cast("string"))
             .agg(aggregates[0], aggregates[1], aggregates[2], min(PARTITION), max(PARTITION)).collectAsList();
     SortedMap<String, String> digests = new TreeMap<>();
-    TreeMap<Integer, Integer> partitionRanges = new TreeMap<>();
-    boolean apart = slice != null;
+    List<int[]> partitionRanges = new ArrayList<>();
     for (Row r : bySlice) {
       int at = slice == null ? 0 : 1;
       if (r.getLong(at) == 0) {
@@ -101,14 +101,17 @@ final class ContentFingerprint {
         throw new IllegalStateException(table + ": " + r.getLong(1) + " rows have no " + slice + ", the column the table is sliced by");
       }
       digests.put(slice == null ? WHOLE : r.getString(0), r.getLong(at) + ":" + r.get(at + 1) + ":" + r.get(at + 2));
-      if (slice != null && partitionRanges.put(r.getInt(4), r.getInt(5)) != null) {
-        apart = false;
+      if (slice != null) {
+        partitionRanges.add(new int[] {r.getInt(at + 3), r.getInt(at + 4)});
       }
     }
+    // In order of their first partition, each range must start after every range before it ends.
+    partitionRanges.sort(Comparator.comparingInt(range -> range[0]));
+    boolean apart = slice != null;
     int lastEnd = -1;
-    for (Map.Entry<Integer, Integer> range : partitionRanges.entrySet()) {
-      apart &= range.getKey() > lastEnd;
-      lastEnd = Math.max(lastEnd, range.getValue());
+    for (int[] range : partitionRanges) {
+      apart &= range[0] > lastEnd;
+      lastEnd = Math.max(lastEnd, range[1]);
     }
     return new ContentFingerprint(Integer.toHexString(hashed.hashCode()), slice, digests, apart);
   }
