@@ -118,8 +118,23 @@ public final class Checked {
     return new Checked(table, joined, problems).check(col(flag).isNull().and(anyNull.unary_$bang()), fields.get(0), value, lit(reason));
   }
 
-  private static boolean repeats(Dataset<Row> rows, Column... key) {
-    return !rows.groupBy(key).count().where(col("count").gt(1)).isEmpty();
+  /** Rows per task when keys are counted for repeats: a task's hash map of keys then fits its memory. */
+  private static final long ROWS_PER_KEY_COUNT = 500_000;
+
+  /**
+   * Whether any value of {@code key} is in more than one of {@code rows} (about {@code count}). Past
+   * {@link #ROWS_PER_KEY_COUNT} the rows are first spread by key over enough tasks: counted where they
+   * lie, every key is distinct, so each task built a map of all its rows' keys and spilled it (18
+   * million observations: 20 s, 10 s spread over 36 tasks).
+   */
+  private static boolean repeats(Dataset<Row> rows, long count, Column... key) {
+    return repeats(rows, (int) Math.min(Integer.MAX_VALUE, (count + ROWS_PER_KEY_COUNT - 1) / ROWS_PER_KEY_COUNT), key);
+  }
+
+  /** Whether any value of {@code key} is in more than one of {@code rows}, counted in {@code tasks} tasks (1: where the rows lie). */
+  static boolean repeats(Dataset<Row> rows, int tasks, Column... key) {
+    Dataset<Row> spread = tasks > 1 ? rows.repartition(tasks, key) : rows;
+    return !spread.groupBy(key).count().where(col("count").gt(1)).isEmpty();
   }
 
   /**
@@ -171,7 +186,8 @@ public final class Checked {
     }
     select.add(errors.as(ERRORS));
     held.add(col(ERRORS));
-    Dataset<Row> all = rows.select(select.toArray(Column[]::new)).select(held.toArray(Column[]::new)).transform(HeldRows::of);
+    HeldRows.Counted counted = HeldRows.counted(rows.select(select.toArray(Column[]::new)).select(held.toArray(Column[]::new)));
+    Dataset<Row> all = counted.rows();
     Dataset<Row> clean = all.where(size(col(ERRORS)).equalTo(0));
     Dataset<Row> bad = all.where(size(col(ERRORS)).gt(0));
     List<Column> keys = new ArrayList<>();
@@ -182,7 +198,8 @@ public final class Checked {
     // when one repeats. Ranking every row sorted them all, once for the silver rows and again for the
     // quarantine. Counted by a 64-bit hash of the key (one long moves, not six texts and dates); only a
     // repeated hash, a repeated key or a rare collision, has the keys themselves counted.
-    boolean anyRepeated = repeats(clean, xxhash64(keys.toArray(Column[]::new))) && repeats(clean, keys.toArray(Column[]::new));
+    boolean anyRepeated = repeats(clean, counted.count(), xxhash64(keys.toArray(Column[]::new)))
+        && repeats(clean, counted.count(), keys.toArray(Column[]::new));
     Dataset<Row> valid;
     Dataset<Row> rejected = bad;
     if (anyRepeated) {

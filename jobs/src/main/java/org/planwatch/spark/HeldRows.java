@@ -35,11 +35,19 @@ public final class HeldRows {
 
   /** {@code rows}, computed now and held. */
   public static Dataset<Row> of(Dataset<Row> rows) {
+    return counted(rows).rows();
+  }
+
+  /** Held rows and how many they are: the count the holding job gives anyway. */
+  public record Counted(Dataset<Row> rows, long count) {}
+
+  /** {@code rows}, computed now and held, with their count. */
+  public static Counted counted(Dataset<Row> rows) {
     SparkPlan plan = rows.queryExecution().executedPlan();
     RDD<InternalRow> internal = plan.execute().toJavaRDD().map(new Copy()).rdd();
     internal.persist(StorageLevel.DISK_ONLY());
     internal.localCheckpoint();
-    internal.count();
+    long count = internal.count();
     LogicalRDD held = LogicalRDD$.MODULE$.fromDataset(internal, rows, rows.isStreaming());
     if (plan instanceof AdaptiveSparkPlanExec adaptive) {
       // The adaptive plan reports UnknownPartitioning; the final plan it ran knows the layout of the rows it made.
@@ -47,7 +55,7 @@ public final class HeldRows {
       held = (LogicalRDD) held.makeCopy(new Object[] {held.output(), internal, firstLeaf(ran.outputPartitioning()), ran.outputOrdering(),
           held.isStreaming()});
     }
-    return Dataset.ofRows(rows.sparkSession(), held);
+    return new Counted(Dataset.ofRows(rows.sparkSession(), held), count);
   }
 
   private static Partitioning firstLeaf(Partitioning partitioning) {
