@@ -113,8 +113,8 @@ final class ActualSeries {
             col("planned_growth_kind"), col("planned_growth_value"),
             make_date(col("period_start_year"), lit(1), lit(1)).as("plan_start"),
             col("period_end_year").minus(col("period_start_year")).plus(1).as("plan_years"),
-            make_date(col("base_year"), lit(12), lit(31)).as("base_end"),
-            make_date(col("target_year"), lit(12), lit(31)).as("plan_end"),
+            yearEnd(col("base_year")).as("base_end"),
+            yearEnd(col("target_year")).as("plan_end"),
             coalesce(col("target_revision_kind").equalTo("statistical_scope_change"), lit(false)).as("scope_revised"))
         .transform(HeldRows::of);
   }
@@ -174,6 +174,11 @@ final class ActualSeries {
   static Dataset<Row> readFrom(Dataset<Row> observation, LocalDate from) {
     Column end = col("period_end");
     return observation.where(end.geq(lit(Date.valueOf(from))).or(month(end).equalTo(12).and(dayofmonth(end).equalTo(31))));
+  }
+
+  /** 31 December of {@code year}: the date a base year's figures, and a plan period, end on. */
+  static Column yearEnd(Column year) {
+    return make_date(year, lit(12), lit(31));
   }
 
   static Column fullYear(Column start, Column end) {

@@ -3,7 +3,6 @@ package org.planwatch.gold;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
@@ -86,7 +85,7 @@ public record ReachedDates(LocalDate from, LocalDate asOf) {
             .distinct().transform(HeldRows::of);
     // A target's evaluations are dated from its base date on (a placeholder sits at it).
     Row earliest = silver.get("plan_target").join(broadcast(plansRead), col("plan_id").equalTo(col("_rp")), "left_semi").agg(min(col("base_year"))).first();
-    Column afterEarliestBase = earliest.isNullAt(0) ? lit(false) : col("as_of").geq(make_date(lit(earliest.getInt(0)), lit(12), lit(31)));
+    Column afterEarliestBase = earliest.isNullAt(0) ? lit(false) : col("as_of").geq(ActualSeries.yearEnd(lit(earliest.getInt(0))));
     Dataset<Row> read = evaluations.where(afterEarliestBase).join(broadcast(plansRead), col("plan_id").equalTo(col("_rp")), "left_semi");
     return latestAndFrom(read, from);
   }

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -83,8 +82,8 @@ public final class RegionScorecard {
             .agg(summed.get(0), summed.subList(1, summed.size()).toArray(Column[]::new));
 
     Dataset<Row> plan =
-        silver.get("plan").select(col("plan_id").as("_pp"), make_date(col("base_year"), lit(12), lit(31)).as("_from"),
-            make_date(col("period_end_year"), lit(12), lit(31)).as("_to"));
+        silver.get("plan").select(col("plan_id").as("_pp"), ActualSeries.yearEnd(col("base_year")).as("_from"),
+            ActualSeries.yearEnd(col("period_end_year")).as("_to"));
     Dataset<Row> dates = ReachedDates.rowsFrom(progress, from).select(col("as_of")).distinct();
     // Every evaluation date within the plan's period, for each category of a region's plan.
     Dataset<Row> counted =
@@ -137,15 +136,15 @@ public final class RegionScorecard {
     return GoldColumns.select(rows, SCHEMA);
   }
 
-  /** The counts a target's rating changes, in the table's order. */
-  private static final List<String> RATINGS = List.of("evaluated", "ahead", "normal", "slow", "not_evaluable", "moving_away");
+  /** The counts a target's rating changes, in the table's order: named where they are defined, by {@link #ratingsCounted}. */
+  private static final List<String> RATINGS = List.copyOf(ratingsCounted(lit(null), lit(null)).keySet());
 
   /** Every count of a row. */
   private static final List<String> COUNTS = java.util.stream.Stream.concat(java.util.stream.Stream.of("indicators"), RATINGS.stream()).toList();
 
-  /** 1 where a target with this rating counts, else 0, for each of {@link #RATINGS}. */
+  /** 1 where a target with this rating counts, else 0, for each of {@link #RATINGS}, in the table's order. */
   private static Map<String, Column> ratingsCounted(Column status, Column movingAway) {
-    Map<String, Column> counted = new java.util.HashMap<>();
+    Map<String, Column> counted = new java.util.LinkedHashMap<>();
     counted.put("evaluated", oneIf(status.isNotNull()));
     counted.put("ahead", oneIf(status.equalTo(ProgressRating.Status.AHEAD.code())));
     counted.put("normal", oneIf(status.equalTo(ProgressRating.Status.NORMAL.code())));
