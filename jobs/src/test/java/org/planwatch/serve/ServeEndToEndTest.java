@@ -204,8 +204,14 @@ class ServeEndToEndTest {
     }
   }
 
+  /**
+   * A planwatch process with the JIT bin/planwatch gives it for today's datasets: the server both tiers,
+   * a run or query the first tier alone (docs/operations.md, The launcher's JVM).
+   */
   private static ChildProcess planwatch(Path work, String name, String... args) throws IOException {
-    return ChildProcess.start(work, name, PlanwatchCli.class.getName(), args);
+    List<String> jvm = args[0].equals("serve") ? List.of("-Xmx1g", "-XX:+UseParallelGC")
+        : List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
+    return ChildProcess.start(work, name, Map.of(), jvm, PlanwatchCli.class.getName(), args);
   }
 
   /** Table name to REMARKS, as a BI tool's schema browser lists them. */
