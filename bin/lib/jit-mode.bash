@@ -1,0 +1,36 @@
+# Sourced by bin/planwatch: which JIT tiers a planwatch JVM gets (jit_mode). Tested by LauncherJitTest.
+
+# option_value NAME DEFAULT ARGS...: the value of --NAME among ARGS (--NAME V or --NAME=V), else DEFAULT.
+option_value() {
+  local name="$1" value="$2"
+  shift 2
+  while (($#)); do
+    case "$1" in
+      "--$name") value="${2:-}"; shift ;;
+      "--$name="*) value="${1#*=}" ;;
+    esac
+    shift
+  done
+  echo "$value"
+}
+
+# JIT: a short process on small data (a city's datasets, their warehouse) ends before the optimising
+# compiler's work pays off, and on 2 cores that work takes a core from the run: C1 alone makes a cold
+# rerun of today's datasets 20-30% faster and halves its CPU (docs/performance.md, twenty-eighth
+# session). A server, and a run or query over large data, keep both compilers (C1 alone runs full-size
+# Spark tasks about twice as slow). PLANWATCH_JIT=quick|full chooses; auto decides by the size of what
+# the command reads (local folders only).
+QUICK_JIT_MAX_BYTES=$((64 * 1024 * 1024))
+jit_mode() {
+  local mode="${PLANWATCH_JIT:-auto}" input bytes
+  [[ "$mode" != auto ]] && { echo "$mode"; return; }
+  case "${1:-}" in
+    run) input="$(option_value datasets "${PLANWATCH_DATASETS:-datasets}" "$@")" ;;
+    sql | report) input="$(option_value warehouse "${PLANWATCH_WAREHOUSE:-warehouse}" "$@")" ;;
+    *) echo full; return ;;
+  esac
+  # A URI (hdfs://, s3a://) is not measured here; a missing folder is empty (the command reports it).
+  [[ "$input" == *://* ]] && { echo full; return; }
+  bytes="$(du -sb "$input" 2>/dev/null | cut -f1)"
+  if ((${bytes:-0} < QUICK_JIT_MAX_BYTES)); then echo quick; else echo full; fi
+}

@@ -1,0 +1,74 @@
+package org.planwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.planwatch.testing.TestSpark;
+
+/**
+ * Which JIT tiers bin/planwatch gives a command ({@code bin/lib/jit-mode.bash}): the first tier alone
+ * ("quick") for a run or query over a folder under 64 MB, both tiers ("full") for the server, for
+ * {@code maintain}, for larger folders and for URIs; {@code PLANWATCH_JIT} overrides. Small: today's
+ * datasets; large: a 65 MB file (sparse: {@code du -b} counts its length).
+ */
+class LauncherJitTest {
+  private static Path small;
+  private static Path large;
+
+  @BeforeAll
+  static void folders() throws IOException {
+    Path root = TestSpark.temporaryFolder("planwatch-jit-");
+    small = TestSpark.datasets();
+    large = Files.createDirectories(root.resolve("national"));
+    try (RandomAccessFile file = new RandomAccessFile(large.resolve("observations.csv").toFile(), "rw")) {
+      file.setLength(65L * 1024 * 1024);
+    }
+  }
+
+  @Test
+  void aRunOrQueryOverSmallDataGetsTheFirstTierAlone() throws Exception {
+    assertEquals("quick", jitMode(Map.of(), "run", "--as-of", "2023-12-31", "--datasets", small.toString()));
+    assertEquals("quick", jitMode(Map.of(), "sql", "--warehouse=" + small, "-e", "SELECT 1"));
+    assertEquals("quick", jitMode(Map.of("PLANWATCH_DATASETS", small.toString()), "run"));
+    // A folder that is not there yet is empty; the run itself says what is missing.
+    assertEquals("quick", jitMode(Map.of(), "run", "--datasets", small.resolve("missing").toString()));
+  }
+
+  @Test
+  void largeDataUrisTheServerAndMaintenanceKeepBothTiers() throws Exception {
+    assertEquals("full", jitMode(Map.of(), "run", "--datasets", large.toString(), "--as-of", "2025-12-31"));
+    assertEquals("full", jitMode(Map.of(), "run", "--datasets=" + large));
+    assertEquals("full", jitMode(Map.of("PLANWATCH_WAREHOUSE", large.toString()), "report", "--out", "page.html"));
+    assertEquals("full", jitMode(Map.of(), "sql", "--warehouse", "s3a://bucket/warehouse"));
+    assertEquals("full", jitMode(Map.of(), "serve", "--warehouse", small.toString()));
+    assertEquals("full", jitMode(Map.of(), "maintain", "--warehouse", small.toString()));
+  }
+
+  @Test
+  void planwatchJitOverridesTheSizeRule() throws Exception {
+    assertEquals("quick", jitMode(Map.of("PLANWATCH_JIT", "quick"), "serve"));
+    assertEquals("full", jitMode(Map.of("PLANWATCH_JIT", "full"), "run", "--datasets", small.toString()));
+  }
+
+  /** What {@code jit_mode} prints for {@code args}, run by bash as the launcher runs it. */
+  private static String jitMode(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bash", "-c", "source bin/lib/jit-mode.bash && jit_mode \"$@\"", "jit_mode"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(TestSpark.repo().toFile()).redirectErrorStream(true);
+    builder.environment().keySet().removeAll(List.of("PLANWATCH_JIT", "PLANWATCH_DATASETS", "PLANWATCH_WAREHOUSE"));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertEquals(0, process.waitFor(), output);
+    return output;
+  }
+}
