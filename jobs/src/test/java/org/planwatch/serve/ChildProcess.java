@@ -33,8 +33,16 @@ final class ChildProcess {
   static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   /** With bin/planwatch's collector: on 2 cores G1's concurrent threads cost more than ParallelGC's pauses. */
+  static final List<String> PLANWATCH_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC");
+
+  /**
+   * {@link #PLANWATCH_JVM} with the JIT's first tier alone, as bin/planwatch starts a run or query over
+   * small data (docs/operations.md, The launcher's JVM).
+   */
+  static final List<String> PLANWATCH_JVM_SMALL_DATA = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
+
   static ChildProcess start(Path logDir, String name, String mainClass, String... args) throws IOException {
-    return start(logDir, name, java.util.Map.of(), List.of("-Xmx1g", "-XX:+UseParallelGC"), mainClass, args);
+    return start(logDir, name, java.util.Map.of(), PLANWATCH_JVM, mainClass, args);
   }
 
   /** A JVM with extra environment variables and JVM options (heap size, system properties). */

@@ -204,13 +204,9 @@ class ServeEndToEndTest {
     }
   }
 
-  /**
-   * A planwatch process with the JIT bin/planwatch gives it for today's datasets: the server both tiers,
-   * a run or query the first tier alone (docs/operations.md, The launcher's JVM).
-   */
+  /** A planwatch process with the JIT bin/planwatch gives it for today's datasets: the server both tiers, a run or query the first alone. */
   private static ChildProcess planwatch(Path work, String name, String... args) throws IOException {
-    List<String> jvm = args[0].equals("serve") ? List.of("-Xmx1g", "-XX:+UseParallelGC")
-        : List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
+    List<String> jvm = args[0].equals("serve") ? ChildProcess.PLANWATCH_JVM : ChildProcess.PLANWATCH_JVM_SMALL_DATA;
     return ChildProcess.start(work, name, Map.of(), jvm, PlanwatchCli.class.getName(), args);
   }
 
