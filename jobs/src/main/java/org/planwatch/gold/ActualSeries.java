@@ -173,7 +173,7 @@ final class ActualSeries {
    */
   static Dataset<Row> readFrom(Dataset<Row> observation, LocalDate from) {
     Column end = col("period_end");
-    return observation.where(end.geq(lit(Date.valueOf(from))).or(month(end).equalTo(12).and(dayofmonth(end).equalTo(31))));
+    return observation.where(end.geq(lit(Date.valueOf(from))).or(isYearEnd(end)));
   }
 
   /** 31 December of {@code year}: the date a base year's figures, and a plan period, end on. */
@@ -181,8 +181,13 @@ final class ActualSeries {
     return make_date(year, lit(12), lit(31));
   }
 
+  /** Whether {@code date} is 31 December: where a full year's figures, and the points a year compounds, end. */
+  static Column isYearEnd(Column date) {
+    return month(date).equalTo(12).and(dayofmonth(date).equalTo(31));
+  }
+
   static Column fullYear(Column start, Column end) {
-    return year(start).equalTo(year(end)).and(dayofyear(start).equalTo(1)).and(month(end).equalTo(12)).and(dayofmonth(end).equalTo(31));
+    return year(start).equalTo(year(end)).and(dayofyear(start).equalTo(1)).and(isYearEnd(end));
   }
 
   /**

@@ -7,11 +7,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.when;
@@ -139,7 +137,7 @@ public final class IndicatorProgress {
     }
 
     Dataset<Row> withTime = withColumns(targets.join(points, ActualSeries.TARGET), ProgressFormulas.time());
-    Column fullYearDate = month(col("as_of")).equalTo(12).and(dayofmonth(col("as_of")).equalTo(31));
+    Column fullYearDate = ActualSeries.isYearEnd(col("as_of"));
     // Growth of the indicator over the same span as GDP's: since the base at a year end, year on year for a part year.
     Column growth =
         when(fullYearDate, when(col("factor").gt(0).and(col("elapsed_years").gt(0)), pow(col("factor"), lit(1.0).divide(col("elapsed_years"))).minus(1)))
