@@ -102,7 +102,7 @@ public final class RunCommand implements Callable<Integer> {
     try (lock) {
       SparkSession spark = warehouse.session("planwatch run " + request.asOf());
       try {
-        return runAndPrint(spark, warehouse.warehouse(), request, deadRunsPossible(lock), HeldTables.none(), LastRun.none(), start,
+        return runAndPrint(spark, warehouse.warehouse(), request, deadRunsPossible(lock), HeldTables.none(), LastRun.acrossProcesses(warehouse.warehouse()), start,
             System.out, System.err,
             () -> String.format("%.1f s since JVM start", (System.currentTimeMillis() - jvmStart) / 1e3));
       } finally {

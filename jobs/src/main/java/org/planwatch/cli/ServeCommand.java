@@ -93,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
       if (warehouse.warehouse().isLocal()) {
         SparkSession shared = spark;
         HeldTables held = HeldTables.acrossRuns();
-        LastRun lastRun = LastRun.acrossRuns();
+        LastRun lastRun = LastRun.acrossProcesses(warehouse.warehouse());
         runService = RunService.start(warehouse.warehouse(),
             (request, out, err) -> RunCommand.served(shared, warehouse.warehouse(), mode, runConf, held, lastRun, request, out, err));
       }

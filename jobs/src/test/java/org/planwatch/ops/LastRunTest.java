@@ -3,7 +3,9 @@ package org.planwatch.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
@@ -19,8 +21,9 @@ import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
 
 /**
- * What {@code planwatch serve} remembers of the last run it recorded: the run the run log gives back,
- * taken without querying the log, for as long as nothing else writes to it.
+ * What a process remembers of the last run it recorded, in memory ({@code planwatch serve}) and in the
+ * warehouse folder for the next process: the run the run log gives back, taken without querying the
+ * log, for as long as nothing else writes to it.
  */
 class LastRunTest {
   private final SparkSession spark = TestSpark.session();
@@ -55,5 +58,39 @@ class LastRunTest {
     LastRun none = LastRun.none();
     inputs.remember(none, read);
     assertNotSame(read, inputs.lastSucceeded(none));
+  }
+
+  @Test
+  void theNextProcessTakesTheRunTheLastOneKeptInTheWarehouse_aFileThatNoLongerFitsIsIgnored() throws Exception {
+    Path root = TestDatasets.copyOfFolder(TestWarehouses.curated().root());
+    Warehouse warehouse = Warehouse.at(root.toString());
+    TestWarehouses.use(warehouse);
+    JobRuns.Run run = new JobRuns.Run(UUID.randomUUID().toString(), "run", TestWarehouses.MID_TERM, TestSpark.datasets().toString(), Instant.now());
+    RunCommand.Outcome outcome =
+        RunCommand.runLogged(spark.newSession(), warehouse, run, -1, false, true, HeldTables.none(), LastRun.acrossProcesses(warehouse));
+    assertEquals(0, outcome.exitCode(), outcome.message());
+    Path kept = root.resolve(LastRun.FILE_NAME);
+    assertTrue(Files.isRegularFile(kept));
+
+    DeltaTables tables = new DeltaTables(spark, warehouse);
+    RunInputs inputs = new RunInputs(spark, tables);
+    PreviousRun read = inputs.lastSucceeded(LastRun.none());
+    // A new process (a new LastRun) takes the run from the file, without a Spark job.
+    spark.sparkContext().setJobGroup("last-run-from-file", "", false);
+    PreviousRun fromFile = inputs.lastSucceeded(LastRun.acrossProcesses(warehouse));
+    spark.sparkContext().clearJobGroup();
+    assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup("last-run-from-file").length);
+    assertEquals(read, fromFile);
+    assertNotSame(read, fromFile);
+
+    // Unreadable: the log is read, as without the file.
+    String text = Files.readString(kept);
+    Files.writeString(kept, text.substring(0, text.length() / 2));
+    assertEquals(read, inputs.lastSucceeded(LastRun.acrossProcesses(warehouse)));
+    // Readable but the log moved on since (another process wrote to it): the log is read.
+    Files.writeString(kept, text.replace(run.runId(), "a-run-the-log-no-longer-ends-with"));
+    assertEquals("a-run-the-log-no-longer-ends-with", inputs.lastSucceeded(LastRun.acrossProcesses(warehouse)).runId());
+    new JobRuns(spark, tables).started(new JobRuns.Run("elsewhere", "maintain", TestWarehouses.MID_TERM, "", Instant.now()));
+    assertEquals(read, inputs.lastSucceeded(LastRun.acrossProcesses(warehouse)));
   }
 }
