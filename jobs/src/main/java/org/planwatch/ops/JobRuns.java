@@ -15,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.delta.DeltaTables;
+import org.planwatch.delta.MarkedAppend;
 import org.planwatch.delta.WriteResult;
 import org.planwatch.pipeline.RunSummary;
 import org.planwatch.schema.Schemas;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The run log {@code ops.job_runs}: a row when a run starts (status running) that the end of the run
  * completes (succeeded or failed, exit code, rows and versions per table, error). Each write is one
- * Delta commit of that one row (an append, then a MERGE by run id), so the log never holds a half-written row.
+ * Delta commit of that one row (an append, then the same row completed: in place of the file the append
+ * wrote when nothing came since, else by a MERGE on the run id), so the log never holds a half-written row.
  */
 public final class JobRuns {
   private static final Logger LOG = LoggerFactory.getLogger("planwatch");
@@ -37,6 +39,8 @@ public final class JobRuns {
 
   private final SparkSession spark;
   private final DeltaTables tables;
+  /** The append of each run this process started, by run id, until the run's end replaces it. */
+  private final Map<String, MarkedAppend> started = new HashMap<>();
 
   /** What identifies a run in the log. */
   public record Run(String runId, String command, LocalDate asOf, String datasets, Instant startedAt) {}
@@ -111,8 +115,12 @@ public final class JobRuns {
     String location = tables.warehouse().location(SCHEMA);
     if (RUNNING.equals(status)) {
       // A new run id: one append, no join (the log's writes must stay cheap next to the run).
-      source.write().format("delta").mode("append").save(location);
-    } else {
+      started.put(run.runId(), MarkedAppend.write(spark, location, source, "planwatch: run " + run.runId() + " started"));
+      return;
+    }
+    // The end of a run this process started: its row replaced in the file its start wrote, while nothing came since.
+    MarkedAppend start = started.remove(run.runId());
+    if (start == null || !start.replaceWith(spark, source, "run_id = '" + run.runId() + "'", "planwatch: run " + run.runId() + " " + status)) {
       Map<String, String> all = new LinkedHashMap<>();
       SCHEMA.columnNames().forEach(c -> all.put(c, "s." + c));
       DeltaTable.forPath(spark, location).as("t").merge(source.as("s"), "t.run_id = s.run_id")

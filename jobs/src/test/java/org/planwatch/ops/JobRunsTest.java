@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,41 @@ class JobRunsTest {
 
     assertEquals(List.of("run-killed failed", "run-missing failed", "run-next succeeded"),
         spark.sql("SELECT concat(run_id, ' ', status) FROM ops.job_runs ORDER BY run_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  @Test
+  void aRunsEndReplacesTheFileItsStartWrote_aMergeFindsTheRowWhenTheLogMovedOn() {
+    RunSummary summary = TestWarehouses.curated().summary();
+    Warehouse warehouse = Warehouse.at(TestSpark.temporaryFolder("planwatch-jobruns-end-").toString());
+    TestWarehouses.use(warehouse);
+    DeltaTables tables = new DeltaTables(spark, warehouse);
+    JobRuns log = new JobRuns(spark, tables);
+    String location = warehouse.location(JobRuns.SCHEMA);
+
+    JobRuns.Run first = new JobRuns.Run("run-first", "run", TestWarehouses.MID_TERM, "/data/datasets", Instant.parse("2024-01-01T18:00:00Z"));
+    log.started(first);
+    log.finished(first, summary, 0, null);
+    // One commit that swaps the started row's file for the completed row's: no scan, no join.
+    Row end = lastCommit(location);
+    assertEquals("WRITE", end.getAs("operation"));
+    assertEquals(Map.of("mode", "Overwrite", "partitionBy", "[]", "predicate", "run_id = 'run-first'"), end.getJavaMap(end.fieldIndex("operationParameters")));
+    assertEquals("planwatch: run run-first succeeded", end.getAs("userMetadata"));
+    assertEquals(1L, spark.sql("DESCRIBE DETAIL delta.`" + location + "`").first().<Long>getAs("numFiles"));
+    assertEquals("succeeded", row("run-first").getAs("status"));
+    assertEquals(summary.rowsRead(), (long) row("run-first").<Long>getAs("rows_read"));
+
+    // Another process starts a run between this run's start and its end: the end finds its row by run id.
+    JobRuns.Run second = new JobRuns.Run("run-second", "run", TestWarehouses.MID_TERM, "/data/datasets", Instant.parse("2024-01-02T18:00:00Z"));
+    log.started(second);
+    new JobRuns(spark, tables).started(new JobRuns.Run("run-elsewhere", "maintain", TestWarehouses.MID_TERM, "", Instant.parse("2024-01-02T19:00:00Z")));
+    log.finished(second, summary, 0, null);
+    assertEquals("MERGE", lastCommit(location).getAs("operation"));
+    assertEquals(List.of("run-elsewhere running", "run-first succeeded", "run-second succeeded"),
+        spark.sql("SELECT concat(run_id, ' ', status) FROM delta.`" + location + "` ORDER BY run_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  private Row lastCommit(String location) {
+    return spark.sql("DESCRIBE HISTORY delta.`" + location + "` LIMIT 1").first();
   }
 
   private Row row(String runId) {
