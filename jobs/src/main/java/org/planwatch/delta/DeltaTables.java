@@ -77,6 +77,7 @@ public final class DeltaTables {
     Map<String, String> properties = storedProperties(table);
     syncConstraints(table, properties);
     syncStatsColumns(table, properties);
+    syncDeclaredProperties(table, properties);
     ensured.add(table.qualifiedName());
   }
 
@@ -104,6 +105,9 @@ public final class DeltaTables {
       builder = builder.property(STATS_COLUMNS, statsColumns);
     }
     builder = builder.property(FINGERPRINT, fingerprint(table, checks));
+    for (Map.Entry<String, String> property : table.properties().entrySet()) {
+      builder = builder.property(property.getKey(), property.getValue());
+    }
     if (!table.partitionColumns().isEmpty()) {
       builder = builder.partitionedBy(table.partitionColumns().toArray(String[]::new));
     }
@@ -151,6 +155,17 @@ public final class DeltaTables {
     String wanted = statsColumns(table);
     if (!wanted.isEmpty() && !wanted.equals(properties.get(STATS_COLUMNS))) {
       spark.sql("ALTER TABLE " + table.qualifiedName() + " SET TBLPROPERTIES ('" + STATS_COLUMNS + "' = '" + wanted + "')");
+    }
+  }
+
+  /** Sets the properties its declaration names on a table made before they were declared, or with other values (one commit, once). */
+  private void syncDeclaredProperties(TableSchema table, Map<String, String> stored) {
+    List<String> differing = table.properties().entrySet().stream()
+        .filter(p -> !p.getValue().equals(stored.get(p.getKey())))
+        .map(p -> "'" + p.getKey() + "' = '" + p.getValue() + "'")
+        .toList();
+    if (!differing.isEmpty()) {
+      spark.sql("ALTER TABLE " + table.qualifiedName() + " SET TBLPROPERTIES (" + String.join(", ", differing) + ")");
     }
   }
 

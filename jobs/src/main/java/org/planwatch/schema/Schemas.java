@@ -42,6 +42,7 @@ public final class Schemas {
   static TableSchema parse(String qualifiedName, String resource, String text) {
     Map<String, String> header = new LinkedHashMap<>();
     Map<String, String> checks = new LinkedHashMap<>();
+    Map<String, String> properties = new LinkedHashMap<>();
     StringBuilder ddl = new StringBuilder();
     for (String line : text.split("\n")) {
       String trimmed = line.trim();
@@ -54,6 +55,12 @@ public final class Schemas {
           if (key.equals("check")) {
             int nameEnd = value.indexOf(':');
             checks.put(value.substring(0, nameEnd).trim(), value.substring(nameEnd + 1).trim());
+          } else if (key.equals("property")) {
+            int equals = value.indexOf('=');
+            if (equals <= 0) {
+              throw new IllegalStateException(resource + ": property '" + value + "' is not name = value");
+            }
+            properties.put(value.substring(0, equals).trim(), value.substring(equals + 1).trim());
           } else {
             header.put(key, value);
           }
@@ -76,6 +83,7 @@ public final class Schemas {
             list(header.get("partition")),
             header.get("slice"),
             checks,
+            properties,
             header.get("source"),
             Boolean.parseBoolean(header.getOrDefault("required", "false")));
     for (String c : schema.keys()) {

@@ -22,6 +22,7 @@ public final class TableSchema {
   private final List<String> partitionColumns;
   private final String sliceColumn;
   private final Map<String, String> checks;
+  private final Map<String, String> properties;
   private final String sourceFolder;
   private final boolean required;
 
@@ -34,6 +35,7 @@ public final class TableSchema {
       List<String> partitionColumns,
       String sliceColumn,
       Map<String, String> checks,
+      Map<String, String> properties,
       String sourceFolder,
       boolean required) {
     this.qualifiedName = qualifiedName;
@@ -44,6 +46,7 @@ public final class TableSchema {
     this.partitionColumns = List.copyOf(partitionColumns);
     this.sliceColumn = sliceColumn;
     this.checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
+    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     this.sourceFolder = sourceFolder;
     this.required = required;
   }
@@ -105,6 +108,11 @@ public final class TableSchema {
   /** CHECK constraints by name. */
   public Map<String, String> checks() {
     return checks;
+  }
+
+  /** Delta table properties declared for this table (besides those every table gets), by name. */
+  public Map<String, String> properties() {
+    return properties;
   }
 
   /** Bronze only: the {@code datasets/} sub-folder feeding this table. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.planwatch.testing.TestSpark;
 import org.planwatch.testing.TestWarehouses;
 
-/** The CHECK constraints of schemas/ are on the Delta tables and refuse rows outside their range. */
+/** The CHECK constraints and table properties of schemas/ are on the Delta tables; the constraints refuse rows outside their range. */
 class TableConstraintsTest {
   private final SparkSession spark = TestSpark.session();
 
@@ -54,5 +54,23 @@ class TableConstraintsTest {
         spark.read().format("delta").load(location).limit(1).withColumn("target_kind", org.apache.spark.sql.functions.lit("wish"))
             .write().format("delta").mode("append").save(location));
     assertTrue(String.valueOf(refused.getMessage()).contains("target_kind_known"), refused.getMessage());
+  }
+
+  @Test
+  void theRunLogsGetTheirDeclaredCheckpointInterval_aLogMadeBeforeGetsItOnce() {
+    org.planwatch.spark.Warehouse warehouse = org.planwatch.spark.Warehouse.at(TestSpark.temporaryFolder("planwatch-properties-").toString());
+    TestWarehouses.use(warehouse);
+    org.planwatch.schema.TableSchema log = org.planwatch.schema.Schemas.of("ops.job_runs");
+    String location = warehouse.location(log);
+    new DeltaTables(spark, warehouse).ensure(log);
+    // A checkpoint every 100 commits, not Delta's 10: a run commits twice to the log, and each checkpoint cost a cold rerun 4-5 s.
+    assertEquals("100", spark.sql("SHOW TBLPROPERTIES delta.`" + location + "` ('delta.checkpointInterval')").first().getString(1));
+
+    spark.sql("ALTER TABLE delta.`" + location + "` UNSET TBLPROPERTIES ('delta.checkpointInterval')");
+    new DeltaTables(spark, warehouse).ensure(log);
+    assertEquals("100", spark.sql("SHOW TBLPROPERTIES delta.`" + location + "` ('delta.checkpointInterval')").first().getString(1));
+    new DeltaTables(spark, warehouse).ensure(log);
+    assertEquals(List.of("CREATE TABLE", "UNSET TBLPROPERTIES", "SET TBLPROPERTIES"),
+        spark.sql("DESCRIBE HISTORY delta.`" + location + "`").orderBy("version").select("operation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
 }
