@@ -12,6 +12,31 @@ import org.planwatch.serve.MetastoreServer;
 public final class SessionFactory {
   private SessionFactory() {}
 
+  /**
+   * Where Hive's sessions put resources added from remote URLs (ADD JAR). Hive's default is a new
+   * {@code <tmp>/<session id>_resources} folder per session, removed when the session closes; Spark
+   * never closes the metastore client's session, so every run left an empty folder in /tmp. Here one
+   * folder per process, removed when it exits.
+   */
+  private static final String HIVE_RESOURCES = "spark.hadoop.hive.downloaded.resources.dir";
+
+  private static final class HiveResources {
+    static final String FOLDER = folder();
+
+    private static String folder() {
+      java.nio.file.Path folder = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+          "planwatch-" + ProcessHandle.current().pid() + "_resources");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(folder)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException gone) {
+          // Nothing to remove.
+        }
+      }, "planwatch-hive-resources"));
+      return folder.toString();
+    }
+  }
+
   public static SparkSession create(
       String appName, Warehouse warehouse, MetastoreMode metastore, Map<String, String> userConf) {
     SparkConf conf = new SparkConf(true).setAppName(appName);
@@ -81,8 +106,12 @@ public final class SessionFactory {
             "spark.hadoop.javax.jdo.option.ConnectionURL", shared.orElse("jdbc:derby:;databaseName=" + dir + ";create=true"));
         shared.ifPresent(url -> conf.setIfMissing("spark.hadoop.javax.jdo.option.ConnectionDriverName", MetastoreServer.CLIENT_DRIVER));
         System.setProperty("derby.stream.error.file", warehouse.root() + "/derby.log");
+        conf.setIfMissing(HIVE_RESOURCES, HiveResources.FOLDER);
       }
-      case EXTERNAL -> conf.set("spark.sql.catalogImplementation", "hive");
+      case EXTERNAL -> {
+        conf.set("spark.sql.catalogImplementation", "hive");
+        conf.setIfMissing(HIVE_RESOURCES, HiveResources.FOLDER);
+      }
       case NONE -> conf.set("spark.sql.catalogImplementation", "in-memory");
     }
     userConf.forEach(conf::set);

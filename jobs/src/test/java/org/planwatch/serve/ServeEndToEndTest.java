@@ -147,6 +147,8 @@ class ServeEndToEndTest {
       }
     }
     assertFalse(Files.exists(warehouse.resolve(MetastoreServer.ADDRESS_FILE)), "a stopped server withdraws its address\n" + serve.tail());
+    // Hive's session folders for downloaded resources, one per process before: all removed at exit.
+    assertEquals(List.of(), hiveFoldersLeft(work));
   }
 
   /** Every gold table of {@code warehouse} equals the local run's (the shared curated warehouse), row for row. */
@@ -204,10 +206,25 @@ class ServeEndToEndTest {
     }
   }
 
-  /** A planwatch process with the JIT bin/planwatch gives it for today's datasets: the server both tiers, a run or query the first alone. */
+  /**
+   * A planwatch process with the JIT bin/planwatch gives it for today's datasets (the server both tiers, a
+   * run or query the first alone), and its temporary files in {@link #temporaryFolder}.
+   */
   private static ChildProcess planwatch(Path work, String name, String... args) throws IOException {
-    List<String> jvm = args[0].equals("serve") ? ChildProcess.PLANWATCH_JVM : ChildProcess.PLANWATCH_JVM_SMALL_DATA;
+    List<String> jvm = new ArrayList<>(args[0].equals("serve") ? ChildProcess.PLANWATCH_JVM : ChildProcess.PLANWATCH_JVM_SMALL_DATA);
+    jvm.add("-Djava.io.tmpdir=" + Files.createDirectories(temporaryFolder(work)));
     return ChildProcess.start(work, name, Map.of(), jvm, PlanwatchCli.class.getName(), args);
+  }
+
+  private static Path temporaryFolder(Path work) {
+    return work.resolve("tmp");
+  }
+
+  /** What the planwatch processes left in their temporary folder that Hive made: nothing, once they ended. */
+  private static List<String> hiveFoldersLeft(Path work) throws IOException {
+    try (Stream<Path> files = Files.list(temporaryFolder(work))) {
+      return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith("_resources")).toList();
+    }
   }
 
   /** Table name to REMARKS, as a BI tool's schema browser lists them. */
