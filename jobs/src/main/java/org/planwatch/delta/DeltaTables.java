@@ -76,8 +76,7 @@ public final class DeltaTables {
     }
     Map<String, String> properties = storedProperties(table);
     syncConstraints(table, properties);
-    syncStatsColumns(table, properties);
-    syncDeclaredProperties(table, properties);
+    syncProperties(table, properties);
     ensured.add(table.qualifiedName());
   }
 
@@ -100,12 +99,8 @@ public final class DeltaTables {
     for (Map.Entry<String, String> check : checks.entrySet()) {
       builder = builder.property(CONSTRAINT_PREFIX + check.getKey().toLowerCase(java.util.Locale.ROOT), check.getValue());
     }
-    String statsColumns = statsColumns(table);
-    if (!statsColumns.isEmpty()) {
-      builder = builder.property(STATS_COLUMNS, statsColumns);
-    }
     builder = builder.property(FINGERPRINT, fingerprint(table, checks));
-    for (Map.Entry<String, String> property : table.properties().entrySet()) {
+    for (Map.Entry<String, String> property : wantedProperties(table).entrySet()) {
       builder = builder.property(property.getKey(), property.getValue());
     }
     if (!table.partitionColumns().isEmpty()) {
@@ -150,23 +145,30 @@ public final class DeltaTables {
     spark.sql("ALTER TABLE " + table.qualifiedName() + " SET TBLPROPERTIES ('" + FINGERPRINT + "' = '" + fingerprint + "')");
   }
 
-  /** Sets the statistics columns on a table made before they were chosen (one commit, once): its later files then record only them. */
-  private void syncStatsColumns(TableSchema table, Map<String, String> properties) {
-    String wanted = statsColumns(table);
-    if (!wanted.isEmpty() && !wanted.equals(properties.get(STATS_COLUMNS))) {
-      spark.sql("ALTER TABLE " + table.qualifiedName() + " SET TBLPROPERTIES ('" + STATS_COLUMNS + "' = '" + wanted + "')");
-    }
-  }
-
-  /** Sets the properties its declaration names on a table made before they were declared, or with other values (one commit, once). */
-  private void syncDeclaredProperties(TableSchema table, Map<String, String> stored) {
-    List<String> differing = table.properties().entrySet().stream()
+  /**
+   * Sets the wanted properties a table lacks or holds with other values, e.g. a table made before its
+   * statistics columns were chosen (its later files then record only them): one commit, once; an
+   * unchanged table costs none.
+   */
+  private void syncProperties(TableSchema table, Map<String, String> stored) {
+    List<String> differing = wantedProperties(table).entrySet().stream()
         .filter(p -> !p.getValue().equals(stored.get(p.getKey())))
         .map(p -> "'" + p.getKey() + "' = '" + p.getValue() + "'")
         .toList();
     if (!differing.isEmpty()) {
       spark.sql("ALTER TABLE " + table.qualifiedName() + " SET TBLPROPERTIES (" + String.join(", ", differing) + ")");
     }
+  }
+
+  /** The table properties planwatch keeps besides its constraints: the statistics' columns and those its .ddl declares. */
+  private static Map<String, String> wantedProperties(TableSchema table) {
+    Map<String, String> wanted = new LinkedHashMap<>();
+    String statsColumns = statsColumns(table);
+    if (!statsColumns.isEmpty()) {
+      wanted.put(STATS_COLUMNS, statsColumns);
+    }
+    wanted.putAll(table.properties());
+    return wanted;
   }
 
   /** The Delta property naming the columns whose minimum and maximum each data file records. */
@@ -386,8 +388,7 @@ public final class DeltaTables {
 
   /** The table's id and latest version, from its log (no Spark job); call after {@link #ensure}. */
   public TableState state(TableSchema table) {
-    org.apache.spark.sql.delta.Snapshot snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
-        .update(false, scala.Option.empty(), scala.Option.empty());
+    org.apache.spark.sql.delta.Snapshot snapshot = latestSnapshot(spark, warehouse.location(table));
     return new TableState(snapshot.metadata().id(), snapshot.version());
   }
 
@@ -421,8 +422,16 @@ public final class DeltaTables {
   }
 
   private long version(TableSchema table) {
-    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, warehouse.location(table))
-        .update(false, scala.Option.empty(), scala.Option.empty()).version();
+    return latestSnapshot(spark, warehouse.location(table)).version();
+  }
+
+  /**
+   * The table's snapshot at its latest commit: the log's listing since the cached snapshot, read on
+   * the driver (no Spark job while the version checksum holds protocol and metadata), synchronously.
+   */
+  static org.apache.spark.sql.delta.Snapshot latestSnapshot(SparkSession spark, String location) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
+        .update(false, scala.Option.empty(), scala.Option.empty());
   }
 
   static boolean sameColumns(StructType stored, StructType declared) {

@@ -30,7 +30,7 @@ public record MarkedAppend(String location, long version, String marker) {
   /** Appends {@code rows} in one commit marked {@code marker}. */
   public static MarkedAppend write(SparkSession spark, String location, Dataset<Row> rows, String marker) {
     rows.write().format("delta").mode("append").option("userMetadata", marker).save(location);
-    return new MarkedAppend(location, latest(spark, location).version(), marker);
+    return new MarkedAppend(location, DeltaTables.latestSnapshot(spark, location).version(), marker);
   }
 
   /**
@@ -69,9 +69,5 @@ public record MarkedAppend(String location, long version, String marker) {
     txn.commit(JavaConverters.asScalaBuffer(actions).toSeq(), new DeltaOperations.Write(SaveMode.Overwrite,
         Option.apply(JavaConverters.asScalaBuffer(List.<String>of()).toSeq()), Option.apply(predicate), Option.apply(marker)));
     return true;
-  }
-
-  private static org.apache.spark.sql.delta.Snapshot latest(SparkSession spark, String location) {
-    return DeltaLog.forTable(spark, location).update(false, Option.empty(), Option.empty());
   }
 }

@@ -115,17 +115,22 @@ public final class JobRuns {
     String location = tables.warehouse().location(SCHEMA);
     if (RUNNING.equals(status)) {
       // A new run id: one append, no join (the log's writes must stay cheap next to the run).
-      started.put(run.runId(), MarkedAppend.write(spark, location, source, "planwatch: run " + run.runId() + " started"));
+      started.put(run.runId(), MarkedAppend.write(spark, location, source, marker(run, status)));
       return;
     }
     // The end of a run this process started: its row replaced in the file its start wrote, while nothing came since.
     MarkedAppend start = started.remove(run.runId());
-    if (start == null || !start.replaceWith(spark, source, "run_id = '" + run.runId() + "'", "planwatch: run " + run.runId() + " " + status)) {
+    if (start == null || !start.replaceWith(spark, source, "run_id = '" + run.runId() + "'", marker(run, status))) {
       Map<String, String> all = new LinkedHashMap<>();
       SCHEMA.columnNames().forEach(c -> all.put(c, "s." + c));
       DeltaTable.forPath(spark, location).as("t").merge(source.as("s"), "t.run_id = s.run_id")
           .whenMatched().updateExpr(all).whenNotMatched().insertExpr(all).execute();
     }
+  }
+
+  /** The user metadata of the run's commits to the log, as DESCRIBE HISTORY shows it: "planwatch: run <id> started", then "... succeeded". */
+  private static String marker(Run run, String status) {
+    return "planwatch: run " + run.runId() + " " + (RUNNING.equals(status) ? "started" : status);
   }
 
   /** The rows of the run's {@code tables} column, in the order written. */
