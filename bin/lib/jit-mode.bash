@@ -1,4 +1,4 @@
-# Sourced by bin/planwatch: which JIT tiers a planwatch JVM gets (jit_mode). Tested by LauncherJitTest.
+# Sourced by bin/planwatch: how much a planwatch JVM compiles (jit_mode, quick_jvm_options). Tested by LauncherJitTest.
 
 # option_value NAME DEFAULT ARGS...: the value of --NAME among ARGS (--NAME V or --NAME=V), else DEFAULT.
 option_value() {
@@ -20,6 +20,13 @@ option_value() {
 # session). A server, and a run or query over large data, keep both compilers (C1 alone runs full-size
 # Spark tasks about twice as slow). PLANWATCH_JIT=quick|full chooses; auto decides by the size of what
 # the command reads (local folders only).
+#
+# "quick" also turns off Spark's code generation, the other compiler of a run: on a city's data
+# every query plan's Java source compiled by Janino (some 600 classes a night) costs more than the
+# rows it then processes. Spark evaluates the same expressions interpreted, with the same results
+# (every silver and gold table of today's warehouse identical): a run that computes every table about
+# 10% faster, a cold `sql` about 1 s (docs/performance.md, thirtieth session). Spark reads spark.*
+# system properties into its configuration; --conf on the command line still wins.
 QUICK_JIT_MAX_BYTES=$((64 * 1024 * 1024))
 jit_mode() {
   local mode="${PLANWATCH_JIT:-auto}" input bytes
@@ -33,4 +40,9 @@ jit_mode() {
   [[ "$input" == *://* ]] && { echo full; return; }
   bytes="$(du -sb "$input" 2>/dev/null | cut -f1)"
   if ((${bytes:-0} < QUICK_JIT_MAX_BYTES)); then echo quick; else echo full; fi
+}
+
+# The JVM options of the quick mode.
+quick_jvm_options() {
+  echo "-XX:TieredStopAtLevel=1 -Dspark.sql.codegen.wholeStage=false -Dspark.sql.codegen.factoryMode=NO_CODEGEN"
 }

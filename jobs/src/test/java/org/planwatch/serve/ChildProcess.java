@@ -36,10 +36,11 @@ final class ChildProcess {
   static final List<String> PLANWATCH_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC");
 
   /**
-   * {@link #PLANWATCH_JVM} with the JIT's first tier alone, as bin/planwatch starts a run or query over
-   * small data (docs/operations.md, The launcher's JVM).
+   * {@link #PLANWATCH_JVM} with the launcher's quick mode (the JIT's first tier alone, no Spark code
+   * generation), as bin/planwatch starts a run or query over small data (docs/operations.md, The launcher's JVM).
    */
-  static final List<String> PLANWATCH_JVM_SMALL_DATA = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
+  static final List<String> PLANWATCH_JVM_SMALL_DATA =
+      java.util.stream.Stream.concat(PLANWATCH_JVM.stream(), org.planwatch.testing.LauncherOptions.quick().stream()).toList();
 
   static ChildProcess start(Path logDir, String name, String mainClass, String... args) throws IOException {
     return start(logDir, name, java.util.Map.of(), PLANWATCH_JVM, mainClass, args);

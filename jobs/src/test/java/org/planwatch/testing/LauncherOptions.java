@@ -1,0 +1,43 @@
+package org.planwatch.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What bin/planwatch gives a JVM, read from the launcher's own script by bash, so tests follow it. */
+public final class LauncherOptions {
+  private LauncherOptions() {}
+
+  /** The JVM options of the launcher's quick mode ({@code quick_jvm_options} in bin/lib/jit-mode.bash). */
+  public static List<String> quick() {
+    try {
+      Process process = new ProcessBuilder("bash", "-c", "source bin/lib/jit-mode.bash && quick_jvm_options")
+          .directory(TestSpark.repo().toFile()).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException("quick_jvm_options failed: " + output);
+      }
+      return List.of(output.split("\\s+"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The Spark settings among {@link #quick} ({@code -Dspark.x=y}, which Spark reads into its configuration). */
+  public static Map<String, String> quickSparkSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String option : quick()) {
+      if (option.startsWith("-Dspark.")) {
+        String[] pair = option.substring(2).split("=", 2);
+        settings.put(pair[0], pair[1]);
+      }
+    }
+    return settings;
+  }
+}
