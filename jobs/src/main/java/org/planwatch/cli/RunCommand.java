@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -80,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
     long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     RunRequest request = new RunRequest(UUID.randomUUID().toString(), asOf != null ? asOf : LocalDate.now(ZoneId.of("Asia/Shanghai")),
         datasets.contains("://") ? datasets : Path.of(datasets).toAbsolutePath().normalize().toString(),
-        maxQuarantined, recompute, waitForLock, warehouse.metastoreMode(), warehouse.conf);
+        maxQuarantined, recompute, waitForLock, warehouse.metastoreMode(), warehouse.conf, compilingOfThisJvm());
     if (!local) {
       try {
         OptionalInt served = RunService.delegate(warehouse.warehouse(), request.fields(), System.out, System.err);
@@ -157,6 +158,11 @@ public final class RunCommand implements Callable<Integer> {
     try (WarehouseLock lock = WarehouseLock.acquire(warehouse, Duration.ofSeconds(request.waitForLockSeconds()),
         request.lockHolder() + " in planwatch serve")) {
       SparkSession spark = shared.newSession();
+      // This run's session only: the server's other runs and its SQL clients keep their own.
+      request.compiling().forEach(spark.conf()::set);
+      if (!request.compiling().isEmpty()) {
+        LOG.info("run {} compiles as its client's launcher chose: {}", request.runId(), request.compiling());
+      }
       Set<Integer> persistedBefore = new HashSet<>(JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet()
           .stream().map(id -> (Integer) id).toList());
       try {
@@ -206,9 +212,37 @@ public final class RunCommand implements Callable<Integer> {
    * What a run is asked to do, resolved where it was asked (the date of "today", the absolute datasets
    * folder), so that the serving process runs exactly the client's run.
    */
+  /**
+   * The Spark settings of how a run's plans are compiled, which bin/planwatch gives a process as system
+   * properties by the size of its data (bin/lib/jit-mode.bash: no code generation over small data). They
+   * change how rows are computed, not which, so a served run takes the client's: a night over a city's
+   * data is evaluated interpreted in the server too (about 4 s of a 25 s served night that computes
+   * tables; docs/performance.md, thirtieth session).
+   */
+  static final List<String> COMPILING = List.of("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
+
+  /** The {@link #COMPILING} settings this JVM was started with. */
+  static Map<String, String> compilingOfThisJvm() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    COMPILING.forEach(key -> {
+      String value = System.getProperty(key);
+      if (value != null) {
+        settings.put(key, value);
+      }
+    });
+    return settings;
+  }
+
+  /**
+   * A run as the client hands it to the serving process.
+   *
+   * @param conf the client's --conf settings (the server declines a run whose settings differ from its own)
+   * @param compiling the client's {@link #COMPILING} settings, which the served run's session takes
+   */
   record RunRequest(String runId, LocalDate asOf, String datasets, long maxQuarantined, boolean recompute, long waitForLockSeconds,
-      MetastoreMode metastore, Map<String, String> conf) {
+      MetastoreMode metastore, Map<String, String> conf, Map<String, String> compiling) {
     private static final String CONF = "conf.";
+    private static final String COMPILING_PREFIX = "compiling.";
 
     Map<String, String> fields() {
       Map<String, String> fields = new LinkedHashMap<>();
@@ -220,19 +254,23 @@ public final class RunCommand implements Callable<Integer> {
       fields.put("wait_for_lock", Long.toString(waitForLockSeconds));
       fields.put("metastore", metastore.name());
       conf.forEach((k, v) -> fields.put(CONF + k, v));
+      compiling.forEach((k, v) -> fields.put(COMPILING_PREFIX + k, v));
       return fields;
     }
 
     static RunRequest of(Map<String, String> fields) {
       Map<String, String> conf = new LinkedHashMap<>();
+      Map<String, String> compiling = new LinkedHashMap<>();
       fields.forEach((k, v) -> {
         if (k.startsWith(CONF)) {
           conf.put(k.substring(CONF.length()), v);
+        } else if (k.startsWith(COMPILING_PREFIX) && COMPILING.contains(k.substring(COMPILING_PREFIX.length()))) {
+          compiling.put(k.substring(COMPILING_PREFIX.length()), v);
         }
       });
       return new RunRequest(fields.get("run_id"), LocalDate.parse(fields.get("as_of")), fields.get("datasets"),
           Long.parseLong(fields.get("max_quarantined")), Boolean.parseBoolean(fields.get("recompute")),
-          Long.parseLong(fields.get("wait_for_lock")), MetastoreMode.valueOf(fields.get("metastore")), conf);
+          Long.parseLong(fields.get("wait_for_lock")), MetastoreMode.valueOf(fields.get("metastore")), conf, compiling);
     }
 
     JobRuns.Run run() {
