@@ -209,10 +209,6 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * What a run is asked to do, resolved where it was asked (the date of "today", the absolute datasets
-   * folder), so that the serving process runs exactly the client's run.
-   */
-  /**
    * The Spark settings of how a run's plans are compiled, which bin/planwatch gives a process as system
    * properties by the size of its data (bin/lib/jit-mode.bash: no code generation over small data). They
    * change how rows are computed, not which, so a served run takes the client's: a night over a city's
@@ -234,7 +230,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * A run as the client hands it to the serving process.
+   * What a run is asked to do, resolved where it was asked (the date of "today", the absolute datasets
+   * folder), so that the serving process runs exactly the client's run.
    *
    * @param conf the client's --conf settings (the server declines a run whose settings differ from its own)
    * @param compiling the client's {@link #COMPILING} settings, which the served run's session takes
