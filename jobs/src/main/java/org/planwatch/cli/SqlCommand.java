@@ -1,5 +1,7 @@
 package org.planwatch.cli;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.to_json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,9 +15,13 @@ import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
 import org.planwatch.pipeline.PublishedViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -124,19 +130,7 @@ public final class SqlCommand implements Callable<Integer> {
   private void print(Dataset<Row> result, PrintStream out) throws IOException {
     switch (format) {
       case table -> result.show(maxRows, 0, false);
-      case csv -> {
-        CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator('\n').setHeader(result.columns()).build());
-        // Streamed partition by partition: the driver never holds the whole result.
-        for (Iterator<Row> rows = result.toLocalIterator(); rows.hasNext(); ) {
-          Row row = rows.next();
-          Object[] values = new Object[row.size()];
-          for (int i = 0; i < values.length; i++) {
-            values[i] = row.isNullAt(i) ? "" : row.get(i);
-          }
-          printer.printRecord(values);
-        }
-        printer.flush();
-      }
+      case csv -> printCsv(result, out);
       case json -> {
         for (Iterator<String> rows = result.toJSON().toLocalIterator(); rows.hasNext(); ) {
           out.println(rows.next());
@@ -144,5 +138,29 @@ public final class SqlCommand implements Callable<Integer> {
         out.flush();
       }
     }
+  }
+
+  /**
+   * A header line and one record per row, streamed partition by partition (the driver never holds the
+   * whole result). Arrays, maps and structs are printed as JSON (as the json format gives them, not as
+   * the JVM's toString of a Scala collection), decimals in plain notation (0.0000001, not 1E-7).
+   */
+  static void printCsv(Dataset<Row> result, Appendable out) throws IOException {
+    Column[] plain = java.util.Arrays.stream(result.schema().fields())
+        .map(f -> f.dataType() instanceof ArrayType || f.dataType() instanceof MapType || f.dataType() instanceof StructType
+            ? to_json(col("`" + f.name().replace("`", "``") + "`")).as(f.name())
+            : col("`" + f.name().replace("`", "``") + "`"))
+        .toArray(Column[]::new);
+    CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator('\n').setHeader(result.columns()).build());
+    for (Iterator<Row> rows = result.select(plain).toLocalIterator(); rows.hasNext(); ) {
+      Row row = rows.next();
+      Object[] values = new Object[row.size()];
+      for (int i = 0; i < values.length; i++) {
+        Object value = row.isNullAt(i) ? "" : row.get(i);
+        values[i] = value instanceof java.math.BigDecimal d ? d.toPlainString() : value;
+      }
+      printer.printRecord(values);
+    }
+    printer.flush();
   }
 }
