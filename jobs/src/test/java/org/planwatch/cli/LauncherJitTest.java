@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.planwatch.testing.LauncherOptions;
 import org.planwatch.testing.TestSpark;
 
 /**
@@ -59,16 +57,9 @@ class LauncherJitTest {
     assertEquals("full", jitMode(Map.of("PLANWATCH_JIT", "full"), "run", "--datasets", small.toString()));
   }
 
-  /** What {@code jit_mode} prints for {@code args}, run by bash as the launcher runs it. */
-  private static String jitMode(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bash", "-c", "source bin/lib/jit-mode.bash && jit_mode \"$@\"", "jit_mode"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(TestSpark.repo().toFile()).redirectErrorStream(true);
-    builder.environment().keySet().removeAll(List.of("PLANWATCH_JIT", "PLANWATCH_DATASETS", "PLANWATCH_WAREHOUSE"));
-    builder.environment().putAll(environment);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertEquals(0, process.waitFor(), output);
-    return output;
+  /** What {@code jit_mode} prints for {@code args}. */
+  private static String jitMode(Map<String, String> environment, String... args) {
+    return LauncherOptions.call(environment, "jit_mode", args);
   }
+
 }

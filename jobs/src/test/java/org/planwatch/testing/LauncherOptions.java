@@ -3,6 +3,7 @@ package org.planwatch.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +14,26 @@ public final class LauncherOptions {
 
   /** The JVM options of the launcher's quick mode ({@code quick_jvm_options} in bin/lib/jit-mode.bash). */
   public static List<String> quick() {
+    return List.of(call(Map.of(), "quick_jvm_options").split("\\s+"));
+  }
+
+  /**
+   * What a function of bin/lib/jit-mode.bash prints for {@code args}, run by bash as the launcher runs it,
+   * with the launcher's variables as in {@code environment} (unset otherwise).
+   */
+  public static String call(Map<String, String> environment, String function, String... args) {
+    List<String> command = new ArrayList<>(List.of("bash", "-c", "source bin/lib/jit-mode.bash && " + function + " \"$@\"", function));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(TestSpark.repo().toFile()).redirectErrorStream(true);
+    builder.environment().keySet().removeAll(List.of("PLANWATCH_JIT", "PLANWATCH_DATASETS", "PLANWATCH_WAREHOUSE"));
+    builder.environment().putAll(environment);
     try {
-      Process process = new ProcessBuilder("bash", "-c", "source bin/lib/jit-mode.bash && quick_jvm_options")
-          .directory(TestSpark.repo().toFile()).redirectErrorStream(true).start();
+      Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (process.waitFor() != 0) {
-        throw new IllegalStateException("quick_jvm_options failed: " + output);
+        throw new IllegalStateException(function + " failed: " + output);
       }
-      return List.of(output.split("\\s+"));
+      return output;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
