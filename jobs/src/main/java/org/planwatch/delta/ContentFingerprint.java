@@ -239,7 +239,7 @@ final class ContentFingerprint {
    */
   private static List<Commit> recentCommits(SparkSession spark, String location, int depth) {
     org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location);
-    long latest = DeltaTables.latestSnapshot(spark, location).version();
+    long latest = DeltaTables.latestSnapshot(log).version();
     org.apache.hadoop.conf.Configuration conf = log.newDeltaHadoopConf();
     List<Commit> commits = new ArrayList<>();
     for (long v = latest; v >= 0 && v > latest - depth; v--) {

@@ -430,8 +430,12 @@ public final class DeltaTables {
    * the driver (no Spark job while the version checksum holds protocol and metadata), synchronously.
    */
   static org.apache.spark.sql.delta.Snapshot latestSnapshot(SparkSession spark, String location) {
-    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
-        .update(false, scala.Option.empty(), scala.Option.empty());
+    return latestSnapshot(org.apache.spark.sql.delta.DeltaLog.forTable(spark, location));
+  }
+
+  /** {@link #latestSnapshot(SparkSession, String)} of a log already looked up. */
+  static org.apache.spark.sql.delta.Snapshot latestSnapshot(org.apache.spark.sql.delta.DeltaLog log) {
+    return log.update(false, scala.Option.empty(), scala.Option.empty());
   }
 
   static boolean sameColumns(StructType stored, StructType declared) {
