@@ -25,6 +25,7 @@ import org.planwatch.ops.RunInputs;
 import org.planwatch.pipeline.InputManifest;
 import org.planwatch.pipeline.PreviousRun;
 import org.planwatch.serve.RunService;
+import org.planwatch.serve.StoppedRuns;
 import org.planwatch.spark.MetastoreMode;
 import org.planwatch.spark.Warehouse;
 import scala.collection.JavaConverters;
@@ -143,7 +144,8 @@ public final class RunCommand implements Callable<Integer> {
    * @param lastRun the last run the server recorded as succeeded, for the next one
    */
   public static int served(SparkSession shared, Warehouse warehouse, MetastoreMode metastore, Map<String, String> serverConf,
-      HeldTables held, LastRun lastRun, Map<String, String> fields, PrintStream out, PrintStream err) {
+      HeldTables held, LastRun lastRun, StoppedRuns stoppedRuns, Map<String, String> fields, PrintStream out, PrintStream err,
+      RunService.ClientGone clientGone) {
     long start = System.nanoTime();
     RunRequest request = RunRequest.of(fields);
     if (request.metastore() != metastore) {
@@ -157,6 +159,10 @@ public final class RunCommand implements Callable<Integer> {
     // A second run in this process meets the lock as one in another process does: it waits or stops busy.
     try (WarehouseLock lock = WarehouseLock.acquire(warehouse, Duration.ofSeconds(request.waitForLockSeconds()),
         request.lockHolder() + " in planwatch serve")) {
+      if (clientGone.isGone()) {
+        LOG.info("run {}: its client went away while it waited for the warehouse lock; not started", request.runId());
+        return ExitCode.RUNTIME_FAILURE;
+      }
       SparkSession spark = shared.newSession();
       // This run's session only: the server's other runs and its SQL clients keep their own.
       request.compiling().forEach(spark.conf()::set);
@@ -166,8 +172,8 @@ public final class RunCommand implements Callable<Integer> {
       Set<Integer> persistedBefore = new HashSet<>(JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).keySet()
           .stream().map(id -> (Integer) id).toList());
       try {
-        return runAndPrint(spark, warehouse, request, deadRunsPossible(lock), held, lastRun, start, out, err,
-            () -> "in planwatch serve, pid " + ProcessHandle.current().pid());
+        return stoppedRuns.run(request.runId(), clientGone, () -> runAndPrint(spark, warehouse, request, deadRunsPossible(lock), held,
+            lastRun, start, out, err, () -> "in planwatch serve, pid " + ProcessHandle.current().pid()));
       } finally {
         // The serving process outlives the run: its checkpoints would otherwise stay in memory until it ends.
         // Delta's table states stay: Delta drops one when its table moves on, and the next night reads a
@@ -181,7 +187,8 @@ public final class RunCommand implements Callable<Integer> {
     } catch (WarehouseLock.BusyException e) {
       err.println("planwatch: " + e.getMessage());
       return ExitCode.BUSY;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's SparkException (a failed or cancelled job) is checked in Java but thrown undeclared by Scala.
       // As PlanwatchCli reports a local run's failure: one line, the exit code by kind.
       err.println(ExitCode.of(e) == ExitCode.INPUT_MISSING ? "planwatch: " + e.getMessage()
           : "planwatch: run failed: " + PlanwatchCli.oneLine(e) + " (the stack trace is in planwatch serve's log)");
@@ -324,7 +331,10 @@ public final class RunCommand implements Callable<Integer> {
     RunSummary summary;
     try {
       summary = nightly.execute();
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
+      // Exception, not RuntimeException: a failed Spark job's SparkException is thrown undeclared.
+      // A served run stopped because its client went away records its failure outside its stopped jobs' group.
+      StoppedRuns.leaveGroup(spark.sparkContext());
       log.failedQuietly(run, nightly.summary(), ExitCode.of(e), PlanwatchCli.oneLine(e));
       throw e;
     }

@@ -20,6 +20,7 @@ import org.planwatch.serve.BindPolicy;
 import org.planwatch.serve.MetastoreServer;
 import org.planwatch.serve.PasswordFile;
 import org.planwatch.serve.RunService;
+import org.planwatch.serve.StoppedRuns;
 import org.planwatch.serve.ThriftServer;
 import org.planwatch.spark.MetastoreMode;
 import picocli.CommandLine.Command;
@@ -94,8 +95,9 @@ public final class ServeCommand implements Callable<Integer> {
         SparkSession shared = spark;
         HeldTables held = HeldTables.acrossRuns();
         LastRun lastRun = LastRun.acrossProcesses(warehouse.warehouse());
-        runService = RunService.start(warehouse.warehouse(),
-            (request, out, err) -> RunCommand.served(shared, warehouse.warehouse(), mode, runConf, held, lastRun, request, out, err));
+        StoppedRuns stoppedRuns = StoppedRuns.listeningTo(shared.sparkContext());
+        runService = RunService.start(warehouse.warehouse(), (request, out, err, clientGone) ->
+            RunCommand.served(shared, warehouse.warehouse(), mode, runConf, held, lastRun, stoppedRuns, request, out, err, clientGone));
       }
     } catch (RuntimeException e) {
       if (server != null) {

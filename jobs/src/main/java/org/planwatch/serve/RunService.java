@@ -61,10 +61,42 @@ public final class RunService implements AutoCloseable {
   public interface Handler {
     /**
      * @param request the client's fields (see the client, {@code RunCommand})
+     * @param clientGone tells the run when its client went away (Ctrl-C) before the run ended
      * @return the run's exit code
      * @throws Declined when this process should not run it: the client then runs it itself
      */
-    int run(Map<String, String> request, PrintStream out, PrintStream err);
+    int run(Map<String, String> request, PrintStream out, PrintStream err, ClientGone clientGone);
+  }
+
+  /**
+   * The client of a served run went away before the run ended: the user stopped {@code planwatch run}
+   * (Ctrl-C) or its process was killed. A run registers what stops it; a local run stops with its
+   * process, and a served one should not go on for nobody.
+   */
+  public static final class ClientGone {
+    private Runnable stop;
+    private boolean gone;
+
+    /** Runs {@code stop} when the client goes away, at once if it has; null withdraws it. */
+    public synchronized void onGone(Runnable stop) {
+      this.stop = stop;
+      if (gone && stop != null) {
+        stop.run();
+      }
+    }
+
+    public synchronized boolean isGone() {
+      return gone;
+    }
+
+    synchronized void fire() {
+      if (!gone) {
+        gone = true;
+        if (stop != null) {
+          stop.run();
+        }
+      }
+    }
   }
 
   /** A request the serving process leaves to the client, with the reason the client prints. */
@@ -161,12 +193,18 @@ public final class RunService implements AutoCloseable {
       request.remove("code");
       PrintStream stdout = new PrintStream(new FrameStream(out, STDOUT), true, StandardCharsets.UTF_8);
       PrintStream stderr = new PrintStream(new FrameStream(out, STDERR), true, StandardCharsets.UTF_8);
+      ClientGone clientGone = new ClientGone();
+      java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+      watchForHangUp(in, clientGone, answered);
       int exitCode;
       try {
-        exitCode = handler.run(request, stdout, stderr);
+        exitCode = handler.run(request, stdout, stderr, clientGone);
       } catch (Declined e) {
+        answered.set(true);
         frame(out, DECLINED, e.getMessage().getBytes(StandardCharsets.UTF_8));
         return;
+      } finally {
+        answered.set(true);
       }
       stdout.flush();
       stderr.flush();
@@ -174,10 +212,32 @@ public final class RunService implements AutoCloseable {
     } catch (IOException e) {
       // The client went away (Ctrl-C): the run itself has finished or goes on without it.
       LOG.info("run service: client connection ended: {}", e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       // The handler reports a run's failure itself; this is a failure around it. The client sees the connection end.
       LOG.error("run service: the served run ended without an exit code", e);
     }
+  }
+
+  /**
+   * A client sends nothing after its request: the end of its stream (or a reset) before the answer
+   * means it went away.
+   */
+  private static void watchForHangUp(DataInputStream in, ClientGone clientGone, java.util.concurrent.atomic.AtomicBoolean answered) {
+    Thread watcher = new Thread(() -> {
+      try {
+        while (in.read() >= 0) {
+          // Nothing is expected; ignored.
+        }
+      } catch (IOException e) {
+        // A reset: the client is gone as well (or the server closed the connection after answering).
+      }
+      if (!answered.get()) {
+        LOG.info("run service: the client went away before the run ended; stopping the run");
+        clientGone.fire();
+      }
+    }, "planwatch served run client watch");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   /** Why the request is refused before the handler sees it, or null. */
@@ -228,31 +288,48 @@ public final class RunService implements AutoCloseable {
       properties.store(bytes, null);
       frame(toServer, REQUEST, bytes.toByteArray());
       DataInputStream fromServer = new DataInputStream(socket.getInputStream());
-      while (true) {
-        byte kind;
-        byte[] body;
+      // Ctrl-C ends this process, and with it the connection: the server then stops the run (ClientGone).
+      Thread stopping = new Thread(() -> err.println("planwatch: stopped; planwatch serve (pid " + pid
+          + ") stops the run at its next Spark job, and ops.job_runs records it failed"));
+      Runtime.getRuntime().addShutdownHook(stopping);
+      try {
+        return answer(fromServer, pid, out, err);
+      } finally {
         try {
-          kind = fromServer.readByte();
-          body = new byte[fromServer.readInt()];
-          fromServer.readFully(body);
-        } catch (EOFException | SocketException e) {
-          throw new IOException("planwatch serve (pid " + pid + ") ended the connection before the run finished", e);
+          Runtime.getRuntime().removeShutdownHook(stopping);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook runs.
         }
-        switch (kind) {
-          case STDOUT -> out.write(body);
-          case STDERR -> err.write(body);
-          case EXIT -> {
-            out.flush();
-            err.flush();
-            return OptionalInt.of(ByteBuffer.wrap(body).getInt());
-          }
-          case DECLINED -> {
-            err.println("planwatch: planwatch serve (pid " + pid + ") does not take this run: "
-                + new String(body, StandardCharsets.UTF_8) + "; running it in this process");
-            return OptionalInt.empty();
-          }
-          default -> throw new IOException("planwatch serve (pid " + pid + ") answered with an unknown frame " + kind);
+      }
+    }
+  }
+
+  /** Copies the server's output frames until its exit code, or empty when it declines. */
+  private static OptionalInt answer(DataInputStream fromServer, String pid, PrintStream out, PrintStream err) throws IOException {
+    while (true) {
+      byte kind;
+      byte[] body;
+      try {
+        kind = fromServer.readByte();
+        body = new byte[fromServer.readInt()];
+        fromServer.readFully(body);
+      } catch (EOFException | SocketException e) {
+        throw new IOException("planwatch serve (pid " + pid + ") ended the connection before the run finished", e);
+      }
+      switch (kind) {
+        case STDOUT -> out.write(body);
+        case STDERR -> err.write(body);
+        case EXIT -> {
+          out.flush();
+          err.flush();
+          return OptionalInt.of(ByteBuffer.wrap(body).getInt());
         }
+        case DECLINED -> {
+          err.println("planwatch: planwatch serve (pid " + pid + ") does not take this run: "
+              + new String(body, StandardCharsets.UTF_8) + "; running it in this process");
+          return OptionalInt.empty();
+        }
+        default -> throw new IOException("planwatch serve (pid " + pid + ") answered with an unknown frame " + kind);
       }
     }
   }

@@ -6,16 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.planwatch.spark.CodeVersion;
 import org.planwatch.spark.Warehouse;
 
 /**
@@ -30,7 +36,7 @@ class RunServiceTest {
   @Test
   void aServedRunPrintsTheServersOutputAndExitsWithItsCode(@TempDir Path dir) throws IOException {
     Warehouse warehouse = Warehouse.at(dir.toString());
-    RunService.Handler handler = (request, stdout, stderr) -> {
+    RunService.Handler handler = (request, stdout, stderr, clientGone) -> {
       stdout.println("planwatch run as of " + request.get("as_of") + " 实现度");
       stderr.println("planwatch: 3 rows quarantined");
       return 4;
@@ -51,7 +57,7 @@ class RunServiceTest {
   @Test
   void aDeclinedRunSaysWhyAndRunsHere(@TempDir Path dir) throws IOException {
     Warehouse warehouse = Warehouse.at(dir.toString());
-    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> {
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr, clientGone) -> {
       throw new RunService.Declined("it runs with other settings: {planwatch.rating.band=0.05 here, (not given) in the server}");
     })) {
       assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
@@ -64,7 +70,7 @@ class RunServiceTest {
   @Test
   void aClientWithoutTheTokenIsRefused(@TempDir Path dir) throws IOException {
     Warehouse warehouse = Warehouse.at(dir.toString());
-    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> 0)) {
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr, clientGone) -> 0)) {
       Path address = dir.resolve(RunService.ADDRESS_FILE);
       String text = Files.readString(address);
       for (String wrong : new String[] {"00", "not hex"}) {
@@ -79,7 +85,7 @@ class RunServiceTest {
   @Test
   void aServerOnAnotherMachineSharingTheFolderIsNotAsked(@TempDir Path dir) throws IOException {
     Warehouse warehouse = Warehouse.at(dir.toString());
-    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> 0)) {
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr, clientGone) -> 0)) {
       Path address = dir.resolve(RunService.ADDRESS_FILE);
       Files.writeString(address, Files.readString(address).replaceAll("host=.*", "host=etl-2"));
       assertEquals(OptionalInt.empty(), delegate(warehouse, Map.of()));
@@ -100,13 +106,48 @@ class RunServiceTest {
   @Test
   void aServerThatStopsDuringTheRunIsAnError(@TempDir Path dir) {
     Warehouse warehouse = Warehouse.at(dir.toString());
-    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr) -> {
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr, clientGone) -> {
       stdout.println("silver.observation ...");
       throw new IllegalStateException("SparkContext was shut down");
     })) {
       IOException e = assertThrows(IOException.class, () -> delegate(warehouse, Map.of()));
       assertTrue(e.getMessage().contains("ended the connection before the run finished"), e.getMessage());
       assertEquals("silver.observation ...\n", out.toString(StandardCharsets.UTF_8), "what came before the end is shown");
+    }
+  }
+
+  @Test
+  void aRunWhoseClientGoesAwayIsToldSo(@TempDir Path dir) throws Exception {
+    Warehouse warehouse = Warehouse.at(dir.toString());
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (RunService ignored = RunService.start(warehouse, (request, stdout, stderr, clientGone) -> {
+      clientGone.onGone(stopped::countDown);
+      started.countDown();
+      try {
+        return stopped.await(30, TimeUnit.SECONDS) ? 1 : 0;
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    })) {
+      // What `planwatch run` sends, then the user's Ctrl-C: the connection closes before the answer.
+      Properties address = new Properties();
+      address.load(Files.newBufferedReader(dir.resolve(RunService.ADDRESS_FILE)));
+      try (Socket client = new Socket("127.0.0.1", Integer.parseInt(address.getProperty("port")))) {
+        Properties request = new Properties();
+        request.setProperty("token", address.getProperty("token"));
+        request.setProperty("code", CodeVersion.digest());
+        request.setProperty("as_of", "2023-12-31");
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        request.store(body, null);
+        DataOutputStream toServer = new DataOutputStream(client.getOutputStream());
+        toServer.writeByte('r');
+        toServer.writeInt(body.size());
+        toServer.write(body.toByteArray());
+        toServer.flush();
+        assertTrue(started.await(30, TimeUnit.SECONDS), "the run started");
+      }
+      assertTrue(stopped.await(30, TimeUnit.SECONDS), "the run was told its client went away");
     }
   }
 

@@ -141,6 +141,26 @@ class ServeEndToEndTest {
       assertEquals(0, localRun.waitFor(RUN), localRun.tail());
       assertTrue(localRun.output().contains("since JVM start"), localRun.tail());
       assertTrue(localRun.output().contains("33 of 33 tables"), localRun.tail());
+
+      // Ctrl-C on the client of a served run stops the run in the server, which records it failed.
+      int runsStarted = occurrences(serve.output(), "started (ops.job_runs)");
+      ChildProcess stoppedRun = planwatch(work, "run-4-stopped", "run", "--as-of", "2023-12-31", "--recompute",
+          "--datasets", work.resolve("datasets-revised").toString(), "--warehouse", warehouse.toString());
+      long deadline = System.nanoTime() + RUN.toNanos();
+      while (occurrences(serve.output(), "started (ops.job_runs)") == runsStarted && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      stoppedRun.stop(RUN); // SIGTERM, as Ctrl-C's SIGINT: the client's shutdown hooks run and its connection closes
+      assertTrue(stoppedRun.output().contains("planwatch: stopped; planwatch serve (pid "), stoppedRun.tail());
+      serve.awaitOutput("its client went away; cancelling its Spark jobs", Duration.ofMinutes(2));
+      serve.awaitOutput("served run failed", Duration.ofMinutes(2));
+      try (Connection bi = DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + port + "/default", "analyst", "");
+          Statement statement = bi.createStatement();
+          ResultSet last = statement.executeQuery("SELECT status, error_message FROM ops.job_runs ORDER BY started_at DESC LIMIT 1")) {
+        assertTrue(last.next());
+        assertEquals("failed", last.getString(1));
+        assertTrue(last.getString(2).contains("went away (Ctrl-C or killed)"), last.getString(2));
+      }
     } finally {
       if (serve.isAlive()) {
         serve.stop(Duration.ofMinutes(2));
@@ -149,6 +169,14 @@ class ServeEndToEndTest {
     assertFalse(Files.exists(warehouse.resolve(MetastoreServer.ADDRESS_FILE)), "a stopped server withdraws its address\n" + serve.tail());
     // Hive's session folders for downloaded resources, one per process before: all removed at exit.
     assertEquals(List.of(), hiveFoldersLeft(work));
+  }
+
+  private static int occurrences(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      count++;
+    }
+    return count;
   }
 
   /** Every gold table of {@code warehouse} equals the local run's (the shared curated warehouse), row for row. */
