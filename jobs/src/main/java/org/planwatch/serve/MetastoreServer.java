@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.derby.drda.NetworkServerControl;
+import org.planwatch.ops.WarehouseLock;
 import org.planwatch.spark.Warehouse;
 
 /**
@@ -73,6 +74,7 @@ public final class MetastoreServer implements AutoCloseable {
       Properties address = new Properties();
       address.setProperty("port", Integer.toString(chosen));
       address.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+      address.setProperty("host", WarehouseLock.hostName());
       Path file = AddressFile.write(warehouse, ADDRESS_FILE, address,
           "Derby network server of planwatch serve: the metastore of this warehouse", false);
       return new MetastoreServer(server, file, chosen);
@@ -86,11 +88,20 @@ public final class MetastoreServer implements AutoCloseable {
   /**
    * The Derby client URL of the warehouse's metastore when a serving process shares it (the address
    * file exists and its port answers), else empty: open it embedded.
+   *
+   * @throws IllegalStateException when a server on another machine sharing the folder holds it: its
+   *     127.0.0.1 is not this machine's, and opening the database here as well would corrupt it
    */
   public static Optional<String> sharedClientUrl(Warehouse warehouse) {
     Optional<Properties> address = AddressFile.read(warehouse, ADDRESS_FILE);
     if (address.isEmpty()) {
       return Optional.empty();
+    }
+    String host = address.get().getProperty("host");
+    if (host != null && !host.equals(WarehouseLock.hostName())) {
+      throw new IllegalStateException("the metastore of " + warehouse + " is served by planwatch serve on " + host
+          + " (pid " + address.get().getProperty("pid", "?") + "), which listens on that machine only: run this command there,"
+          + " or with --metastore none (tables by location); if that server is gone, remove " + warehouse.localFolder().resolve(ADDRESS_FILE));
     }
     int port = Integer.parseInt(address.get().getProperty("port", "0"));
     if (port <= 0 || !answers(port)) {
