@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.planwatch.ops.WarehouseLock;
 import org.planwatch.spark.CodeVersion;
 import org.planwatch.spark.Warehouse;
@@ -194,7 +195,7 @@ public final class RunService implements AutoCloseable {
       PrintStream stdout = new PrintStream(new FrameStream(out, STDOUT), true, StandardCharsets.UTF_8);
       PrintStream stderr = new PrintStream(new FrameStream(out, STDERR), true, StandardCharsets.UTF_8);
       ClientGone clientGone = new ClientGone();
-      java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean answered = new AtomicBoolean();
       watchForHangUp(in, clientGone, answered);
       int exitCode;
       try {
@@ -210,7 +211,7 @@ public final class RunService implements AutoCloseable {
       stderr.flush();
       frame(out, EXIT, ByteBuffer.allocate(Integer.BYTES).putInt(exitCode).array());
     } catch (IOException e) {
-      // The client went away (Ctrl-C): the run itself has finished or goes on without it.
+      // The client went away: the run had finished, or was stopped (watchForHangUp).
       LOG.info("run service: client connection ended: {}", e.getMessage());
     } catch (Exception e) {
       // The handler reports a run's failure itself; this is a failure around it. The client sees the connection end.
@@ -222,7 +223,7 @@ public final class RunService implements AutoCloseable {
    * A client sends nothing after its request: the end of its stream (or a reset) before the answer
    * means it went away.
    */
-  private static void watchForHangUp(DataInputStream in, ClientGone clientGone, java.util.concurrent.atomic.AtomicBoolean answered) {
+  private static void watchForHangUp(DataInputStream in, ClientGone clientGone, AtomicBoolean answered) {
     Thread watcher = new Thread(() -> {
       try {
         while (in.read() >= 0) {
