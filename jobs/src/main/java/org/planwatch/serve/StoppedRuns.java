@@ -42,7 +42,7 @@ public final class StoppedRuns extends SparkListener {
 
   /**
    * Runs {@code body} on this thread with its Spark jobs in the run's own group, stopped when the
-   * client goes away. {@code recordOutcome} leaves the group first (see {@link #leaveGroup}).
+   * client goes away. The run records its failure after leaving the group ({@link #leaveGroup}).
    */
   public <T> T run(String runId, RunService.ClientGone clientGone, Supplier<T> body) {
     String group = GROUP_PREFIX + runId;
