@@ -20,7 +20,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.planwatch.pipeline.PublishedViews;
 import picocli.CommandLine.Command;
@@ -146,13 +148,15 @@ public final class SqlCommand implements Callable<Integer> {
    * the JVM's toString of a Scala collection), decimals in plain notation (0.0000001, not 1E-7).
    */
   static void printCsv(Dataset<Row> result, Appendable out) throws IOException {
-    Column[] plain = java.util.Arrays.stream(result.schema().fields())
-        .map(f -> f.dataType() instanceof ArrayType || f.dataType() instanceof MapType || f.dataType() instanceof StructType
-            ? to_json(col("`" + f.name().replace("`", "``") + "`")).as(f.name())
-            : col("`" + f.name().replace("`", "``") + "`"))
-        .toArray(Column[]::new);
+    // Renamed by position first: a result may hold two columns of one name (a join), which no name selects.
+    StructField[] fields = result.schema().fields();
+    String[] byPosition = java.util.stream.IntStream.range(0, fields.length).mapToObj(i -> "_" + i).toArray(String[]::new);
+    Column[] plain = java.util.stream.IntStream.range(0, fields.length).mapToObj(i -> {
+      DataType type = fields[i].dataType();
+      return type instanceof ArrayType || type instanceof MapType || type instanceof StructType ? to_json(col(byPosition[i])) : col(byPosition[i]);
+    }).toArray(Column[]::new);
     CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator('\n').setHeader(result.columns()).build());
-    for (Iterator<Row> rows = result.select(plain).toLocalIterator(); rows.hasNext(); ) {
+    for (Iterator<Row> rows = result.toDF(byPosition).select(plain).toLocalIterator(); rows.hasNext(); ) {
       Row row = rows.next();
       Object[] values = new Object[row.size()];
       for (int i = 0; i < values.length; i++) {

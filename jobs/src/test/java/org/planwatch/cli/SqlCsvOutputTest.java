@@ -29,6 +29,16 @@ class SqlCsvOutputTest {
   }
 
   @Test
+  void columnsOfTheSameNameArePrintedByPosition() throws IOException {
+    // A join's result often has two columns of one name: 2022's GDP as first published and as revised.
+    assertEquals("""
+        value,value
+        3850.0,[3901.6]
+        """,
+        csv("SELECT 3850D AS value, array(3901.6D) AS value"));
+  }
+
+  @Test
   void decimalsArePrintedInPlainNotation() throws IOException {
     // BigDecimal's own toString prints the second as 1.0E-7.
     assertEquals("""
