@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.execution.LogicalRDD;
 import org.planwatch.schema.TableSchema;
+import org.planwatch.spark.HeldRows;
 
 /**
  * How new rows differ from a table's current rows, by key, found in one full outer join: the rows to
@@ -60,13 +61,18 @@ final class Difference implements AutoCloseable {
       columns.add(when(inSource, col("s." + c)).otherwise(col("t." + c)).as(c));
     }
     columns.add(change.as(CHANGE));
-    Dataset<Row> changes = s.join(t, on, "full_outer").select(columns.toArray(Column[]::new)).where(col(CHANGE).isNotNull())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // Held outside Spark's cache of DataFrames (a local checkpoint, HeldRows): a cached DataFrame that reads
+    // the table is planned again, Delta's file listing of the new version included, after every write
+    // to it (CacheManager.recacheByPlan, which Delta's MERGE and appends call): 11% of the driver's time
+    // of a served night that revised one actual (docs/performance.md, thirty-second session).
+    HeldRows.Counted held = HeldRows.counted(
+        s.join(t, on, "full_outer").select(columns.toArray(Column[]::new)).where(col(CHANGE).isNotNull()));
+    Dataset<Row> changes = held.rows();
     long inserted = 0;
     long updated = 0;
     long deleted = 0;
-    // At most three rows: one per kind of change.
-    for (Row r : changes.groupBy(CHANGE).count().collectAsList()) {
+    // At most three rows: one per kind of change; none to count when nothing changed.
+    for (Row r : held.count() == 0 ? List.<Row>of() : changes.groupBy(CHANGE).count().collectAsList()) {
       switch (r.getString(0)) {
         case "insert" -> inserted = r.getLong(1);
         case "update" -> updated = r.getLong(1);
@@ -93,6 +99,6 @@ final class Difference implements AutoCloseable {
 
   @Override
   public void close() {
-    changes.unpersist();
+    ((LogicalRDD) changes.logicalPlan()).rdd().unpersist(false);
   }
 }

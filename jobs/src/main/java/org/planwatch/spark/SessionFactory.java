@@ -61,6 +61,10 @@ public final class SessionFactory {
     // Runtime bloom filters pay off when a join prunes a large scan; planwatch's joins are small, and
     // each filter adds a Spark job and a copy of its side of the plan.
     conf.setIfMissing("spark.sql.optimizer.runtime.bloomFilter.enabled", "false");
+    // Spark writes every query's plan as text for its UI's listener, UI or not, and again at every
+    // adaptive re-plan; the "formatted" default numbers and lists each operator first. About 2% of the
+    // driver's time of a served night that revised one actual (docs/performance.md, thirty-second session).
+    conf.setIfMissing("spark.sql.ui.explainMode", "simple");
     // Spark keeps the classes it compiles for plans in a cache of 100 by default. A night compiles some
     // 600, most the same every night (Delta's log replay, digests, writes, the run log), so a served
     // night compiled nearly all of them again: 5.1 s of the 2025Q4 increment at --scale 0.1, 1.0 s with this.
