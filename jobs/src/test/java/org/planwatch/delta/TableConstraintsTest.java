@@ -73,4 +73,25 @@ class TableConstraintsTest {
     assertEquals(List.of("CREATE TABLE", "UNSET TBLPROPERTIES", "SET TBLPROPERTIES"),
         spark.sql("DESCRIBE HISTORY delta.`" + location + "`").orderBy("version").select("operation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
+  @Test
+  void aDerivedTableWithOtherColumnsIsMadeAgain_aRunLogIsLeftAlone() {
+    org.planwatch.spark.Warehouse warehouse = org.planwatch.spark.Warehouse.at(TestSpark.temporaryFolder("planwatch-columns-").toString());
+    TestWarehouses.use(warehouse);
+    org.planwatch.schema.TableSchema region = org.planwatch.schema.Schemas.of("bronze.region");
+    String location = warehouse.location(region);
+    // A table of an older planwatch, one column only: the run rebuilds bronze from the datasets anyway.
+    spark.sql("CREATE TABLE delta.`" + location + "` (region_code STRING) USING delta");
+    new DeltaTables(spark, warehouse).ensure(region);
+    assertTrue(DeltaTables.sameColumns(spark.read().format("delta").load(location).schema(), region.columns()));
+    assertEquals("REPLACE TABLE", spark.sql("DESCRIBE HISTORY delta.`" + location + "` LIMIT 1").first().<String>getAs("operation"));
+    assertTrue(spark.catalog().tableExists("bronze.region"), "registered by name again");
+    assertEquals(12, spark.table("bronze.region").schema().fields().length);
+
+    org.planwatch.schema.TableSchema runs = org.planwatch.schema.Schemas.of("ops.job_runs");
+    String runsLocation = warehouse.location(runs);
+    spark.sql("CREATE TABLE delta.`" + runsLocation + "` (run_id STRING) USING delta");
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new DeltaTables(spark, warehouse).ensure(runs));
+    assertTrue(refused.getMessage().contains("has other columns than schemas/ops/job_runs.ddl; it holds history"), refused.getMessage());
+    assertEquals(1, spark.read().format("delta").load(runsLocation).schema().fields().length, "the run log is not replaced");
+  }
 }
