@@ -42,7 +42,10 @@ jit_mode() {
   if ((${bytes:-0} < QUICK_JIT_MAX_BYTES)); then echo quick; else echo full; fi
 }
 
-# The JVM options of the quick mode.
+# The JVM options of the quick mode. With C1 alone HotSpot reserves 48 MB for compiled code (both tiers:
+# 240 MB); a cold night that computes tables filled it (max_used 47-49 MB), the sweeper freeing code
+# for the compiler as it went, until one night it could not: compiler disabled, then the run died of
+# "Out of space in CodeCache for adapters" (docs/performance.md, thirty-second session).
 quick_jvm_options() {
-  echo "-XX:TieredStopAtLevel=1 -Dspark.sql.codegen.wholeStage=false -Dspark.sql.codegen.factoryMode=NO_CODEGEN"
+  echo "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m -Dspark.sql.codegen.wholeStage=false -Dspark.sql.codegen.factoryMode=NO_CODEGEN"
 }

@@ -57,6 +57,29 @@ class LauncherJitTest {
     assertEquals("full", jitMode(Map.of("PLANWATCH_JIT", "full"), "run", "--datasets", small.toString()));
   }
 
+  /**
+   * HotSpot gives C1 alone a 48 MB code cache, which a cold night computing tables filled (its compiler
+   * disabled, then the run killed by "Out of space in CodeCache for adapters"): the quick mode keeps
+   * the 240 MB of both tiers. Asked of a JVM started with the quick mode's options.
+   */
+  @Test
+  void theQuickModeKeepsTheCodeCacheOfBothTiers() throws Exception {
+    assertEquals(50_331_648L, reservedCodeCache(java.util.List.of("-XX:TieredStopAtLevel=1")), "C1 alone, as HotSpot sizes it");
+    assertEquals(251_658_240L, reservedCodeCache(LauncherOptions.quick()));
+  }
+
+  private static long reservedCodeCache(java.util.List<String> options) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.addAll(java.util.List.of("-XX:+PrintFlagsFinal", "-version"));
+    Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String flags = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, jvm.waitFor(), flags);
+    return flags.lines().filter(l -> l.trim().startsWith("uintx ReservedCodeCacheSize ")).findFirst()
+        .map(l -> Long.parseLong(l.trim().split("\\s+")[3])).orElseThrow(() -> new AssertionError(flags));
+  }
+
   /** What {@code jit_mode} prints for {@code args}. */
   private static String jitMode(Map<String, String> environment, String... args) {
     return LauncherOptions.call(environment, "jit_mode", args);
