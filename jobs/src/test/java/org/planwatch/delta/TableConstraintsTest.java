@@ -58,8 +58,7 @@ class TableConstraintsTest {
 
   @Test
   void theRunLogsGetTheirDeclaredCheckpointInterval_aLogMadeBeforeGetsItOnce() {
-    org.planwatch.spark.Warehouse warehouse = org.planwatch.spark.Warehouse.at(TestSpark.temporaryFolder("planwatch-properties-").toString());
-    TestWarehouses.use(warehouse);
+    org.planwatch.spark.Warehouse warehouse = emptyWarehouse("planwatch-properties-");
     org.planwatch.schema.TableSchema log = org.planwatch.schema.Schemas.of("ops.job_runs");
     String location = warehouse.location(log);
     new DeltaTables(spark, warehouse).ensure(log);
@@ -73,10 +72,10 @@ class TableConstraintsTest {
     assertEquals(List.of("CREATE TABLE", "UNSET TBLPROPERTIES", "SET TBLPROPERTIES"),
         spark.sql("DESCRIBE HISTORY delta.`" + location + "`").orderBy("version").select("operation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
+
   @Test
   void aDerivedTableWithOtherColumnsIsMadeAgain_aRunLogIsLeftAlone() {
-    org.planwatch.spark.Warehouse warehouse = org.planwatch.spark.Warehouse.at(TestSpark.temporaryFolder("planwatch-columns-").toString());
-    TestWarehouses.use(warehouse);
+    org.planwatch.spark.Warehouse warehouse = emptyWarehouse("planwatch-columns-");
     org.planwatch.schema.TableSchema region = org.planwatch.schema.Schemas.of("bronze.region");
     String location = warehouse.location(region);
     // A table of an older planwatch, one column only: the run rebuilds bronze from the datasets anyway.
@@ -93,5 +92,12 @@ class TableConstraintsTest {
     IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new DeltaTables(spark, warehouse).ensure(runs));
     assertTrue(refused.getMessage().contains("has other columns than schemas/ops/job_runs.ddl; it holds history"), refused.getMessage());
     assertEquals(1, spark.read().format("delta").load(runsLocation).schema().fields().length, "the run log is not replaced");
+  }
+
+  /** A warehouse of no tables, in a new folder, whose names the catalog takes. */
+  private static org.planwatch.spark.Warehouse emptyWarehouse(String prefix) {
+    org.planwatch.spark.Warehouse warehouse = org.planwatch.spark.Warehouse.at(TestSpark.temporaryFolder(prefix).toString());
+    TestWarehouses.use(warehouse);
+    return warehouse;
   }
 }
