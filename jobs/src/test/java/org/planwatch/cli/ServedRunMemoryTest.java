@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +20,7 @@ class ServedRunMemoryTest {
   @Test
   void deltaNamesItsTableStateCacheAsTheServedRunExpects() throws Exception {
     SparkSession spark = TestSpark.session();
-    Path table = Files.createTempDirectory("planwatch-delta-state");
+    Path table = TestSpark.temporaryFolder("planwatch-delta-state-");
     spark.range(3).write().format("delta").mode("overwrite").save(table.toString());
     assertEquals(3, spark.read().format("delta").load(table.toString()).count());
     List<String> states = JavaConverters.mapAsJavaMap(spark.sparkContext().getPersistentRDDs()).values().stream()

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.spark.MetastoreMode;
 import org.planwatch.spark.SessionFactory;
@@ -54,12 +58,40 @@ public final class TestSpark {
     return repo().resolve("datasets");
   }
 
+  /**
+   * A new folder under the system's temporary folder, removed with everything in it when the test JVM
+   * ends (a suite left some 70 MB of warehouses behind each time); {@code -Dplanwatch.test.keepFolders=true}
+   * keeps them, to look at what a failed test wrote.
+   */
   public static synchronized Path temporaryFolder(String prefix) {
     try {
       Path base = Path.of(System.getProperty("java.io.tmpdir"));
-      return Files.createTempDirectory(base, prefix);
+      Path folder = Files.createTempDirectory(base, prefix);
+      if (!Boolean.getBoolean("planwatch.test.keepFolders")) {
+        if (created.isEmpty()) {
+          Runtime.getRuntime().addShutdownHook(new Thread(TestSpark::removeCreated, "planwatch test folders"));
+        }
+        created.add(folder);
+      }
+      return folder;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final List<Path> created = new ArrayList<>();
+
+  private static void removeCreated() {
+    List<Path> folders;
+    synchronized (TestSpark.class) {
+      folders = new ArrayList<>(created);
+    }
+    for (Path folder : folders) {
+      try (Stream<Path> files = Files.walk(folder)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException | UncheckedIOException gone) {
+        // Removed already, or a file vanished while walking: nothing left to do.
+      }
     }
   }
 }
