@@ -5,10 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.planwatch.spark.MetastoreMode;
 import org.planwatch.spark.SessionFactory;
@@ -87,10 +85,10 @@ public final class TestSpark {
       folders = new ArrayList<>(created);
     }
     for (Path folder : folders) {
-      try (Stream<Path> files = Files.walk(folder)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException | UncheckedIOException gone) {
-        // Removed already, or a file vanished while walking: nothing left to do.
+      try {
+        TestDatasets.deleteRecursively(folder);
+      } catch (UncheckedIOException gone) {
+        // Removed already (a test deleted it), or a file vanished while walking: nothing left to do.
       }
     }
   }
