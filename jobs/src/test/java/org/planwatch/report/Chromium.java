@@ -36,9 +36,11 @@ final class Chromium {
    * timers and animation frames run without waiting for them in real time).
    */
   static String dumpDom(Path chromium, Path page) throws IOException, InterruptedException {
-    Path userData = Files.createTempDirectory("planwatch-chromium-");
-    Path stdout = Files.createTempFile("planwatch-dom-", ".html");
-    Path stderr = Files.createTempFile("planwatch-chromium-", ".log");
+    // One folder for the profile and the output, removed with the suite's other temporary folders.
+    Path folder = org.planwatch.testing.TestSpark.temporaryFolder("planwatch-chromium-");
+    Path userData = Files.createDirectory(folder.resolve("profile"));
+    Path stdout = folder.resolve("dom.html");
+    Path stderr = folder.resolve("chromium.log");
     List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + userData, "--window-size=1280,1600",
         "--virtual-time-budget=15000", "--dump-dom", page.toUri().toString()));
