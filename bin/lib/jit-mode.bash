@@ -49,3 +49,14 @@ jit_mode() {
 quick_jvm_options() {
   echo "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m -Dspark.sql.codegen.wholeStage=false -Dspark.sql.codegen.factoryMode=NO_CODEGEN"
 }
+
+# The JVM options of the full mode for ARGS. HotSpot leaves a method of more than 8,000 bytes of
+# bytecode interpreted; Spark's whole-stage code for a wide plan is larger (silver's checks: 10-15 KB),
+# so Spark's limit was set to the JVM's and such a stage ran operator by operator, each copying its
+# whole row. For a run over large data HotSpot compiles methods of any size, and SessionFactory lets
+# Spark keep stages of up to 16 KB whole: the observations' checks 49 -> 28 s at the bench's full size
+# (docs/performance.md, thirty-third session). Not for the server yet: its end-to-end test used more
+# CPU with it (one sample each), and its served nights were not measured with it.
+full_jvm_options() {
+  if [[ "${1:-}" == run ]]; then echo "-XX:-DontCompileHugeMethods"; fi
+}

@@ -37,6 +37,16 @@ public final class SessionFactory {
     }
   }
 
+  /** Whether this JVM compiles methods of more than 8,000 bytes of bytecode ({@code -XX:-DontCompileHugeMethods}). */
+  public static boolean compilesHugeMethods() {
+    try {
+      return "false".equals(java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .getVMOption("DontCompileHugeMethods").getValue());
+    } catch (IllegalArgumentException | NullPointerException notHotSpot) {
+      return false;
+    }
+  }
+
   public static SparkSession create(
       String appName, Warehouse warehouse, MetastoreMode metastore, Map<String, String> userConf) {
     SparkConf conf = new SparkConf(true).setAppName(appName);
@@ -72,8 +82,13 @@ public final class SessionFactory {
     // HotSpot does not compile a method of more than 8,000 bytes of bytecode; above that, Spark's
     // default keeps whole-stage code, which then runs interpreted. indicator_progress's formulas made
     // one such stage: 15% of a base run's CPU at --scale 0.1. At this limit Spark runs those operators
-    // on their own, with expressions split into methods the JIT compiles (as Spark's docs advise for HotSpot).
-    conf.setIfMissing("spark.sql.codegen.hugeMethodLimit", "8000");
+    // on their own, with expressions split into methods the JIT compiles (as Spark's docs advise for
+    // HotSpot), each operator copying its whole row. A local JVM told to compile methods of any size
+    // (the launcher's full mode) keeps stages of up to 16,000 bytes whole, as silver's checks (10 and 15
+    // KB): observations checked in 28 s instead of 49 s at full size. Not indicator_progress's formulas
+    // (62 KB), which ran 5 times slower whole than as operators (docs/performance.md, thirty-third
+    // session); the sizes between were not measured. Executors elsewhere may lack the flag.
+    conf.setIfMissing("spark.sql.codegen.hugeMethodLimit", local && compilesHugeMethods() ? "16000" : "8000");
     // Held rows are kept serialized on disk (HeldRows): Kryo writes an UnsafeRow as its bytes, Java serialization
     // as an object stream; compressed (LZ4), 18 million observations take 0.5 GB there instead of 5 GB, and are read faster.
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");

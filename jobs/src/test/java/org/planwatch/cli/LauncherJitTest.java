@@ -69,6 +69,46 @@ class LauncherJitTest {
   }
 
   private static long reservedCodeCache(java.util.List<String> options) throws Exception {
+    return Long.parseLong(flag(options, "uintx", "ReservedCodeCacheSize"));
+  }
+
+  /**
+   * HotSpot leaves methods over 8,000 bytes of bytecode interpreted unless told otherwise; Spark's
+   * whole-stage code for silver's checks is 10-15 KB. A run in the full mode compiles them, and a
+   * session in such a JVM keeps stages of up to 16 KB whole; one in a JVM with HotSpot's default (as
+   * this suite's, and the server's) runs the operators of a stage over 8,000 bytes one by one, in
+   * methods the JVM compiles.
+   */
+  @Test
+  void aRunInTheFullModeCompilesMethodsOfAnySize() throws Exception {
+    assertEquals("true", flag(java.util.List.of(), "bool", "DontCompileHugeMethods"), "HotSpot's default");
+    assertEquals("false", flag(LauncherOptions.full("run"), "bool", "DontCompileHugeMethods"));
+    assertEquals(java.util.List.of(), LauncherOptions.full("serve"));
+    assertEquals("false", String.valueOf(org.planwatch.spark.SessionFactory.compilesHugeMethods()));
+    assertEquals("8000", TestSpark.session().conf().get("spark.sql.codegen.hugeMethodLimit"));
+    assertEquals("true", probe(LauncherOptions.full("run")), "SessionFactory reads the flag of a JVM with a run's full-mode options");
+  }
+
+  /** Prints what {@code SessionFactory} reads of its JVM's flag: run in a child JVM by {@link #probe}. */
+  public static final class HugeMethodsProbe {
+    public static void main(String[] args) {
+      System.out.print(org.planwatch.spark.SessionFactory.compilesHugeMethods());
+    }
+  }
+
+  private static String probe(java.util.List<String> options) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), HugeMethodsProbe.class.getName()));
+    Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, jvm.waitFor(), out);
+    return out.strip();
+  }
+
+  /** A flag's value in a JVM started with {@code options} ({@code -XX:+PrintFlagsFinal}). */
+  private static String flag(java.util.List<String> options, String type, String name) throws Exception {
     java.util.List<String> command = new java.util.ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options);
@@ -76,8 +116,8 @@ class LauncherJitTest {
     Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
     String flags = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, jvm.waitFor(), flags);
-    return flags.lines().filter(l -> l.trim().startsWith("uintx ReservedCodeCacheSize ")).findFirst()
-        .map(l -> Long.parseLong(l.trim().split("\\s+")[3])).orElseThrow(() -> new AssertionError(flags));
+    return flags.lines().filter(l -> l.trim().startsWith(type + " " + name + " ")).findFirst()
+        .map(l -> l.trim().split("\\s+")[3]).orElseThrow(() -> new AssertionError(flags));
   }
 
   /** What {@code jit_mode} prints for {@code args}. */

@@ -17,6 +17,12 @@ public final class LauncherOptions {
     return List.of(call(Map.of(), "quick_jvm_options").split("\\s+"));
   }
 
+  /** The JVM options of the launcher's full mode for a command ({@code full_jvm_options} in bin/lib/jit-mode.bash). */
+  public static List<String> full(String command) {
+    String options = call(Map.of(), "full_jvm_options", command);
+    return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+  }
+
   /**
    * What a function of bin/lib/jit-mode.bash prints for {@code args}, run by bash as the launcher runs it,
    * with the launcher's variables as in {@code environment} (unset otherwise).
